@@ -1,0 +1,5 @@
+"""Allow ``python -m studygen``."""
+
+from studygen.cli import main
+
+main()

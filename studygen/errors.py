@@ -1,0 +1,51 @@
+"""One error hierarchy; ``cli.py`` is the only place that turns it into exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class StudygenError(Exception):
+    """An error a user can cause and fix: printed without a traceback, exit code 1."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a source file, at a 1-based line and column."""
+
+    path: Path
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return f"{self.path}: {self.message}"
+        if self.col <= 0:
+            return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+class SourceError(StudygenError):
+    """Every problem found in one source file (never empty)."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.line, p.col))
+        if not self.problems:
+            raise ValueError("SourceError needs at least one problem")
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(cls, path: Path, line: int, col: int, message: str) -> SourceError:
+        """A source error with exactly one problem."""
+        return cls([Problem(path, line, col, message)])
+
+
+class BuildError(StudygenError):
+    """An output could not be produced (layout impossible, renderer failure)."""
+
+
+class ConfigError(StudygenError):
+    """``studygen.toml`` or a command-line option holds an invalid value."""

@@ -1,0 +1,95 @@
+"""Markdown → safe HTML fragments, with the typography of the document's language.
+
+Raw HTML in content is shown as text, never rendered. Typography is applied to text
+tokens only, so code spans, code blocks and link targets are never altered.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markupsafe import Markup
+
+from studygen.i18n import primary_language, quotes_for
+
+NNBSP = "\u202f"  # narrow no-break space
+NBSP = "\u00a0"
+
+_FR_SPACE_BEFORE = re.compile(r"[ \t\u00a0\u202f]+([;:!?])")
+_FR_GLUED_BEFORE = re.compile(r"(?<=[\w»)\]’”%])([;!?]+)")
+_FR_GLUED_COLON = re.compile(r"(?<=[\w»)\]’”%]):(?=\s|$)")
+_FR_OPEN_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
+_FR_CLOSE_GUILLEMET = re.compile(r"[ \u00a0\u202f]*»")
+_ABBREVIATION_NUMBER = re.compile(r"\b(p|pp|fig|chap|vol|t|n°|no|art)\. +(?=\d)", re.IGNORECASE)
+_NUMBER_UNIT = re.compile(r"(\d) (%|‰|€|\$|°C|°|mg|kg|g|mL|ml|L|mm|cm|km|m|h|min|s|ans)(?!\w)")
+
+
+def french_spacing(text: str, glued_start: bool = False) -> str:
+    """Narrow no-break spaces before ``; : ! ?`` and inside « guillemets », as French requires."""
+    text = _FR_SPACE_BEFORE.sub(NNBSP + r"\1", text)
+    text = _FR_GLUED_BEFORE.sub(NNBSP + r"\1", text)
+    text = _FR_GLUED_COLON.sub(NNBSP + ":", text)
+    if glued_start and text[:1] in (";", "!", "?"):
+        text = NNBSP + text
+    text = _FR_OPEN_GUILLEMET.sub("«" + NNBSP, text)
+    text = _FR_CLOSE_GUILLEMET.sub(NNBSP + "»", text)
+    return text
+
+
+def no_break_pairs(text: str) -> str:
+    """Keep ``p. 3``, ``fig. 2`` and ``10 mg`` together on one line."""
+    text = _ABBREVIATION_NUMBER.sub(lambda m: m.group(0).rstrip(" ") + NBSP, text)
+    return _NUMBER_UNIT.sub(r"\1" + NNBSP + r"\2", text)
+
+
+def _typography_rule(lang: str):  # type: ignore[no-untyped-def]
+    french = primary_language(lang) == "fr"
+
+    def rule(state: StateCore) -> None:
+        for token in state.tokens:
+            if token.type != "inline" or not token.children:
+                continue
+            previous = None
+            for child in token.children:
+                if child.type == "text":
+                    glued = previous is not None and previous.type not in ("softbreak", "hardbreak")
+                    text = no_break_pairs(child.content)
+                    child.content = french_spacing(text, glued) if french else text
+                previous = child
+
+    return rule
+
+
+@lru_cache(maxsize=32)
+def _parser(lang: str) -> MarkdownIt:
+    options = {"html": False, "typographer": True, "quotes": quotes_for(lang), "linkify": False}
+    md = MarkdownIt("commonmark", options).enable(
+        ["replacements", "smartquotes", "table", "strikethrough"]
+    )
+    md.core.ruler.push("studygen_typography", _typography_rule(lang))
+    return md
+
+
+def markdown(text: str, lang: str) -> Markup:
+    """Render a Markdown text (block level) to safe HTML."""
+    return Markup(_parser(lang).render(text))
+
+
+def markdown_inline(text: str, lang: str) -> Markup:
+    """Render a one-line Markdown text (a title, a term) without a wrapping paragraph."""
+    return Markup(_parser(lang).renderInline(text.strip()))
+
+
+def plain(text: str, lang: str) -> str:
+    """The text of a Markdown snippet with its typography, for PDF metadata and bookmarks."""
+    html = _parser(lang).renderInline(text.strip())
+    return _unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def _unescape(html: str) -> str:
+    import html as html_module
+
+    return html_module.unescape(html)

@@ -1,0 +1,120 @@
+"""Pydantic models of the source format: what a study file may contain."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+_LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+def _non_empty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("empty text")
+    return value
+
+
+def _lang_tag(value: str) -> str:
+    if not _LANG_RE.match(value):
+        raise ValueError(
+            f'"{value}" is not a language tag — use a BCP 47 tag such as fr, en, de-CH'
+        )
+    return value
+
+
+Text = Annotated[str, AfterValidator(_non_empty)]
+"""A non-empty Markdown text."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class TextBlock(_Model):
+    """Free Markdown: paragraphs, lists, tables, emphasis."""
+
+    kind: Literal["text"]
+    text: Text
+
+
+class DefinitionBlock(_Model):
+    """A term and its definition."""
+
+    kind: Literal["definition"]
+    term: Text
+    text: Text
+
+
+CalloutKind = Literal["example", "note", "warning", "deepdive"]
+
+
+class CalloutBlock(_Model):
+    """An example, note, warning or deep-dive box with an optional title."""
+
+    kind: CalloutKind
+    title: Text | None = None
+    text: Text
+
+
+class ImageBlock(_Model):
+    """A figure: an image file relative to the source, its alt text and a caption."""
+
+    kind: Literal["image"]
+    src: Text
+    alt: Text
+    caption: Text | None = None
+
+
+Block = Annotated[
+    Union[TextBlock, DefinitionBlock, CalloutBlock, ImageBlock],  # noqa: UP007
+    Field(discriminator="kind"),
+]
+BLOCK_KINDS = ("text", "definition", "example", "note", "warning", "deepdive", "image")
+
+
+class Section(_Model):
+    """A numbered section of the handout."""
+
+    title: Text
+    blocks: list[Block] = Field(default_factory=list)
+
+
+class KeyPoint(_Model):
+    """One entry of the key-points summary."""
+
+    term: Text
+    text: Text
+
+
+class Flashcard(_Model):
+    """A question on the front, its answer on the back."""
+
+    front: Text
+    back: Text
+    tags: list[Text] = Field(default_factory=list)
+
+
+class FaqEntry(_Model):
+    """A frequently asked question and its answer."""
+
+    question: Text
+    answer: Text
+
+
+class Document(_Model):
+    """A whole study file."""
+
+    title: Text
+    subtitle: Text | None = None
+    lang: Annotated[str, AfterValidator(_lang_tag)] = "en"
+    subject: Text | None = None
+    level: Text | None = None
+    authors: list[Text] = Field(default_factory=list)
+    date: Text | None = None
+    intro: Text | None = None
+    sections: Annotated[list[Section], Field(min_length=1)]
+    key_points: list[KeyPoint] = Field(default_factory=list)
+    flashcards: list[Flashcard] = Field(default_factory=list)
+    faq: list[FaqEntry] = Field(default_factory=list)

@@ -1,0 +1,70 @@
+"""Shared fixtures: temporary projects, and the bundled examples built once per session."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from studygen.build import build, discover
+from studygen.config import BuildOptions
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "source"
+
+MakeProject = Callable[[dict[str, str | bytes]], Path]
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> MakeProject:
+    """Write ``{relative path: text}`` into a fresh project folder and return the folder."""
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        for name, content in files.items():
+            target = tmp_path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+        return tmp_path
+
+    return make
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Typer's test runner."""
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def example_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the bundled examples, so nothing is ever written inside the repository."""
+    project = tmp_path_factory.mktemp("examples")
+    shutil.copytree(EXAMPLES, project / "source")
+    return project
+
+
+def _build_examples(project: Path, paper: str) -> Path:
+    out = project / f"build-{paper}"
+    options = BuildOptions(out=out, paper=paper, source_dir=project / "source")
+    report = build(discover([], options), options)
+    assert report.ok, report.problems
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_a4(example_project: Path) -> Path:
+    """The bundled examples built on A4."""
+    return _build_examples(example_project, "a4")
+
+
+@pytest.fixture(scope="session")
+def built_letter(example_project: Path) -> Path:
+    """The bundled examples built on Letter."""
+    return _build_examples(example_project, "letter")

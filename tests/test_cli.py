@@ -1,0 +1,142 @@
+"""The command line: exit codes, messages, what gets written and what does not."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import MakeProject
+from typer.testing import CliRunner
+
+from studygen.cli import app
+
+GOOD = """
+    title: Bonne fiche
+    lang: fr
+    sections:
+      - title: Partie
+        blocks:
+          - kind: text
+            text: Un texte.
+    key_points:
+      - term: Point
+        text: Un point clé.
+    flashcards:
+      - front: Question ?
+        back: Réponse.
+"""
+
+BAD = """
+    title: Mauvaise fiche
+    sections:
+      - title: Partie
+        blocks:
+          - kind: definition
+            text: Il manque le terme.
+"""
+
+
+@pytest.fixture
+def in_project(make_project: MakeProject) -> Path:
+    project = make_project({"source/bonne.yaml": GOOD, "source/mauvaise.yaml": BAD})
+    cwd = Path.cwd()
+    os.chdir(project)
+    yield project
+    os.chdir(cwd)
+
+
+def test_build_without_arguments_builds_source_folder(in_project: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 1
+    for name in ("handout", "flashcards", "key-points"):
+        assert (in_project / "build" / "bonne" / f"{name}.pdf").is_file()
+        assert f"wrote build/bonne/{name}.pdf" in result.output
+    assert not (in_project / "build" / "mauvaise").exists()
+    assert 'source/mauvaise.yaml:5:9: missing required field "term"' in result.output
+    assert "Traceback" not in result.output
+    assert "1 source(s) with errors" in result.output
+
+
+def test_build_named_source_succeeds(in_project: Path, runner: CliRunner) -> None:
+    result = runner.invoke(
+        app, ["build", "source/bonne.yaml", "--only", "key-points", "--out", "dist"]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (in_project / "dist" / "bonne").iterdir()) == ["key-points.pdf"]
+    assert "built 1 PDF from 1 of 1 source" in result.output
+
+
+def test_malformed_yaml_gives_line_and_no_pdf(in_project: Path, runner: CliRunner) -> None:
+    (in_project / "source" / "cassee.yaml").write_text("title: [Oups\nsections: []\n")
+    result = runner.invoke(app, ["build", "source/cassee.yaml"])
+    assert result.exit_code == 1
+    assert "source/cassee.yaml:2:" in result.output
+    assert "YAML syntax error" in result.output
+    assert not (in_project / "build").exists()
+
+
+def test_check_reports_without_writing(in_project: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 1
+    assert "mauvaise.yaml:5:9" in result.output
+    assert not (in_project / "build").exists()
+    ok = runner.invoke(app, ["check", "source/bonne.yaml", "--verbose"])
+    assert ok.exit_code == 0 and "ok source/bonne.yaml" in ok.output
+
+
+def test_usage_errors_exit_2(in_project: Path, runner: CliRunner) -> None:
+    assert runner.invoke(app, ["build", "--paper", "a3"]).exit_code == 2
+    assert runner.invoke(app, ["build", "--only", "poster"]).exit_code == 2
+
+
+def test_no_source_folder_is_a_clear_error(make_project: MakeProject, runner: CliRunner) -> None:
+    project = make_project({"notes.txt": "x"})
+    cwd = Path.cwd()
+    os.chdir(project)
+    try:
+        result = runner.invoke(app, ["build"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 1
+    assert "no sources given and no source/ folder" in result.output
+
+
+def test_config_file_sets_defaults_and_flags_win(in_project: Path, runner: CliRunner) -> None:
+    (in_project / "studygen.toml").write_text(
+        'paper = "letter"\nout = "printed"\nonly = ["key-points"]\n'
+    )
+    result = runner.invoke(app, ["build", "source/bonne.yaml"])
+    assert result.exit_code == 0, result.output
+    assert (in_project / "printed" / "bonne" / "key-points.pdf").is_file()
+    from pypdf import PdfReader
+
+    page = PdfReader(in_project / "printed" / "bonne" / "key-points.pdf").pages[0]
+    assert float(page.mediabox.width) == pytest.approx(612, abs=0.5)
+    result = runner.invoke(app, ["build", "source/bonne.yaml", "--paper", "a4"])
+    page = PdfReader(in_project / "printed" / "bonne" / "key-points.pdf").pages[0]
+    assert float(page.mediabox.width) == pytest.approx(595.3, abs=0.5)
+
+
+def test_config_file_typo_is_reported(in_project: Path, runner: CliRunner) -> None:
+    (in_project / "studygen.toml").write_text('papper = "letter"\n')
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 1
+    assert 'unknown setting "papper" — did you mean "paper"?' in result.output
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("studygen ")
+
+
+def test_reproducible_with_source_date_epoch(
+    in_project: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764288000")
+    runner.invoke(app, ["build", "source/bonne.yaml", "--out", "a"])
+    runner.invoke(app, ["build", "source/bonne.yaml", "--out", "b"])
+    for name in ("handout", "flashcards", "key-points"):
+        first = (in_project / "a" / "bonne" / f"{name}.pdf").read_bytes()
+        second = (in_project / "b" / "bonne" / f"{name}.pdf").read_bytes()
+        assert first == second, name

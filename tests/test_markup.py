@@ -1,0 +1,52 @@
+"""Markdown rendering and the typography of each language."""
+
+from __future__ import annotations
+
+from studygen.markup import NBSP, NNBSP, markdown, markdown_inline, plain
+
+
+def test_raw_html_is_shown_as_text_not_rendered() -> None:
+    html = markdown('<img src="x" onerror="alert(1)"> <b>gras</b>', "en")
+    assert "<img" not in html and "<b>" not in html
+    assert "&lt;b&gt;gras&lt;/b&gt;" in html
+
+
+def test_french_spacing_before_high_punctuation() -> None:
+    html = markdown("Pourquoi ? Parce que : voilà ; bravo !", "fr")
+    for mark in "?:;!":
+        assert f"{NNBSP}{mark}" in html
+        assert f" {mark}" not in html
+
+
+def test_french_spacing_added_when_author_glued_punctuation() -> None:
+    assert plain("Vraiment?", "fr") == f"Vraiment{NNBSP}?"
+    assert plain("*Vraiment*?", "fr") == f"Vraiment{NNBSP}?"
+
+
+def test_french_guillemets_and_apostrophe() -> None:
+    assert (
+        plain('« Bien » et "cité" c\'est', "fr")
+        == f"«{NNBSP}Bien{NNBSP}» et «{NNBSP}cité{NNBSP}» c’est"
+    )
+
+
+def test_french_rules_leave_code_urls_and_times_alone() -> None:
+    html = markdown("Voir `a : b`, http://exemple.org/a:b et 10:30.", "fr")
+    assert "<code>a : b</code>" in html
+    assert "http://exemple.org/a:b" in html
+    assert "10:30" in html
+
+
+def test_english_has_curly_quotes_and_no_space_before_question_mark() -> None:
+    text = plain('He said "why?" and it\'s fine?', "en")
+    assert text == "He said “why?” and it’s fine?"
+    assert NNBSP not in text
+
+
+def test_page_number_pairs_do_not_break() -> None:
+    assert f"p.{NBSP}3" in plain("voir p. 3", "fr")
+    assert f"10{NNBSP}mg" in plain("10 mg", "en")
+
+
+def test_inline_markdown_has_no_paragraph() -> None:
+    assert str(markdown_inline("*Terme*", "fr")) == "<em>Terme</em>"
