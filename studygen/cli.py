@@ -160,6 +160,14 @@ def check(
         raise typer.Exit(1)
 
 
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the YAML source format (for editor completion)."""
+    from studygen.model import json_schema
+
+    typer.echo(json_schema())
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="studygen")

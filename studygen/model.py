@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -118,3 +119,23 @@ class Document(_Model):
     key_points: list[KeyPoint] = Field(default_factory=list)
     flashcards: list[Flashcard] = Field(default_factory=list)
     faq: list[FaqEntry] = Field(default_factory=list)
+
+
+def json_schema() -> str:
+    """The JSON Schema of the source format, as editors expect it."""
+    schema = _scalars_are_text(Document.model_json_schema())
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "studygen study file"
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def _scalars_are_text(node: Any) -> Any:
+    """Let editors accept ``back: 1945`` or ``back: no``: studygen reads every scalar as text."""
+    if isinstance(node, dict):
+        node = {key: _scalars_are_text(value) for key, value in node.items()}
+        if node.get("type") == "string" and "enum" not in node and "const" not in node:
+            node["type"] = ["string", "number", "boolean"]
+        return node
+    if isinstance(node, list):
+        return [_scalars_are_text(item) for item in node]
+    return node

@@ -140,3 +140,21 @@ def test_reproducible_with_source_date_epoch(
         first = (in_project / "a" / "bonne" / f"{name}.pdf").read_bytes()
         second = (in_project / "b" / "bonne" / f"{name}.pdf").read_bytes()
         assert first == second, name
+
+
+def test_schema_matches_the_committed_file(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    committed = (Path(__file__).parent.parent / "schema" / "studygen.schema.json").read_text()
+    assert result.output == committed, "run: studygen schema > schema/studygen.schema.json"
+    assert '"sections"' in committed
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "studygen", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and result.stdout.startswith("studygen ")

@@ -1,0 +1,92 @@
+"""Build-time benchmark: medians of repeated builds, and ratios that hold on a noisy machine.
+
+Usage: python benchmarks/bench_build.py [--repeat 5]
+
+Reports, for the bundled French example, the median wall time of each output, the time of
+`studygen check` (validation only, no WeasyPrint), and how the handout scales with its length
+(a generated handout 10× longer should cost about 10×, not more).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from studygen.build import build
+from studygen.config import BuildOptions
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "source" / "immunomodulation.yaml"
+
+
+def median_seconds(action, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    """Median wall time of ``repeat`` calls (after one warm-up call)."""
+    action()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def long_source(folder: Path, sections: int) -> Path:
+    """A generated source with ``sections`` sections of text and callouts."""
+    paragraph = (
+        "Immunomodulation adjusts the immune response, strengthening it against infection "
+        "or damping it when it harms healthy tissue. " * 6
+    )
+    lines = ["title: Long handout", "lang: en", "sections:"]
+    for number in range(sections):
+        lines += [
+            f"  - title: Section {number + 1}",
+            "    blocks:",
+            "      - kind: text",
+            f"        text: {paragraph}",
+            "      - kind: definition",
+            "        term: Term",
+            f"        text: {paragraph[:200]}",
+            "      - kind: note",
+            f"        text: {paragraph[:300]}",
+        ]
+    path = folder / f"long{sections}.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    """Run the measurements and print a small table."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        print(f"{'what':40} {'median s':>9}")
+        for name in ("handout", "flashcards", "key-points"):
+            options = BuildOptions(out=out, only=(name,))
+            seconds = median_seconds(lambda o=options: build([EXAMPLE], o), args.repeat)
+            print(f"{'build ' + name + ' (French example)':40} {seconds:9.3f}")
+        check = median_seconds(
+            lambda: subprocess.run(
+                [sys.executable, "-m", "studygen", "check", str(EXAMPLE)], check=True
+            ),
+            args.repeat,
+        )
+        print(f"{'studygen check (new process)':40} {check:9.3f}")
+        short = long_source(out, 5)
+        longer = long_source(out, 50)
+        options = BuildOptions(out=out, only=("handout",))
+        t_short = median_seconds(lambda: build([short], options), args.repeat)
+        t_long = median_seconds(lambda: build([longer], options), args.repeat)
+        print(f"{'handout, 5 sections':40} {t_short:9.3f}")
+        print(f"{'handout, 50 sections':40} {t_long:9.3f}")
+        print(f"{'ratio 50 / 5 sections (10 = linear)':40} {t_long / t_short:9.2f}")
+
+
+if __name__ == "__main__":
+    main()
