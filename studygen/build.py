@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studygen import pdf, render
-from studygen.cards import DEFAULT_LAYOUT, PRESETS
 from studygen.config import BuildOptions
-from studygen.errors import BuildError, Problem, SourceError, StudygenError
+from studygen.errors import Problem, SourceError, StudygenError
 from studygen.fit import largest_fitting
+from studygen.flashcards import make_flashcards
 from studygen.load import SOURCE_SUFFIXES, Source, load_source
 
 log = logging.getLogger(__name__)
@@ -78,39 +78,58 @@ def build(sources: list[Path], options: BuildOptions, notify: Notify | None = No
     for path in sources:
         try:
             source = load_source(path, options.max_source_bytes)
-            outputs = {name: _make(name, source, options, report) for name in options.only}
-            if options.strict and report.warnings:
-                raise BuildError(f"{path}: warnings are errors with --strict")
-            for name, (data, pages) in outputs.items():
+            made: dict[str, Output] = {}
+            for name in options.only:
+                output = _make(name, source, options)
+                if output is None:
+                    say("note", f"{path}: no {name.replace('-', ' ')} in this source, skipped")
+                else:
+                    made[name] = output
+            warnings = [w for output in made.values() for w in output.warnings]
+            if options.strict and warnings:
+                raise SourceError(warnings)
+            for warning in warnings:
+                report.warnings.append(str(warning))
+                say("warning", str(warning))
+            for name, output in made.items():
                 target = output_path(options.out, path, name)
-                write_atomic(target, data)
-                report.written.append(Written(target, pages))
-                say("wrote", f"{target} ({pages} page{'s' if pages != 1 else ''})")
+                write_atomic(target, output.pdf)
+                report.written.append(Written(target, output.pages))
+                say("wrote", f"{target} ({output.pages} page{'s' if output.pages != 1 else ''})")
+                for note in output.notes:
+                    say("note", note)
             report.built_sources.append(path)
-        except SourceError as exc:
-            report.failed_sources.append(path)
-            for problem in exc.problems:
-                report.problems.append(str(problem))
-                say("problem", str(problem))
         except StudygenError as exc:
-            report.failed_sources.append(path)
-            report.problems.append(str(exc))
-            say("problem", str(exc))
+            _fail(report, path, exc, say)
     report.seconds = time.perf_counter() - started
     return report
 
 
 def check(sources: list[Path], options: BuildOptions) -> Report:
-    """Validate sources without laying anything out."""
+    """Every check of ``build`` (cards and key points must fit) without writing a PDF."""
     report = Report()
     for path in sources:
         try:
-            load_source(path, options.max_source_bytes)
+            source = load_source(path, options.max_source_bytes)
+            problems = []
+            for name in ("flashcards", "key-points"):
+                if name in options.only:
+                    output = _make(name, source, options)
+                    problems += output.warnings if output else []
+            if problems:
+                raise SourceError(problems)
             report.built_sources.append(path)
-        except SourceError as exc:
-            report.failed_sources.append(path)
-            report.problems.extend(str(p) for p in exc.problems)
+        except StudygenError as exc:
+            _fail(report, path, exc, lambda kind, message: None)
     return report
+
+
+def _fail(report: Report, path: Path, exc: StudygenError, say: Notify) -> None:
+    report.failed_sources.append(path)
+    messages = [str(p) for p in exc.problems] if isinstance(exc, SourceError) else [str(exc)]
+    for message in messages:
+        report.problems.append(message)
+        say("problem", message)
 
 
 def _check_stems(sources: list[Path]) -> None:
@@ -131,47 +150,66 @@ def output_path(out: Path, source: Path, output: str) -> Path:
     return out / stem / f"{output}.pdf"
 
 
-def _make(name: str, source: Source, options: BuildOptions, report: Report) -> tuple[bytes, int]:
-    """Lay out one output of one source; returns its PDF bytes and page count."""
-    roots = [source.root]
+@dataclass
+class Output:
+    """One laid-out output: its PDF, page count, warnings and notes for the user."""
+
+    pdf: bytes
+    pages: int
+    warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _make(name: str, source: Source, options: BuildOptions) -> Output | None:
+    """Lay out one output of one source."""
+    if name == "flashcards" and not source.doc.flashcards:
+        return None
+    if name == "key-points" and not source.doc.key_points:
+        return None
+    if name == "handout":
+        rendered = _renderer(name, source, options)(
+            render.handout_context(source.doc, options.paper)
+        )
+        return Output(rendered.pdf, rendered.pages, _css_warnings(source, name, rendered))
+    if name == "flashcards":
+        sheets = make_flashcards(source, options, _renderer(name, source, options))
+        warnings = [*sheets.warnings]
+        warnings += _css_warnings(source, name, sheets.rendered)
+        notes = sheets.notes if options.verbose else sheets.notes[1:]
+        return Output(sheets.rendered.pdf, sheets.rendered.pages, warnings, notes)
+    return _make_key_points(source, options)
+
+
+def _renderer(name: str, source: Source, options: BuildOptions) -> Callable[..., pdf.Rendered]:
     css = render.stylesheets(name, options.templates)
     identifier = hashlib.sha256(f"{source.path.name}:{name}".encode()).hexdigest()[:32].encode()
 
     def lay_out(context: dict[str, object]) -> pdf.Rendered:
         html = render.render_html(name, context, options.templates)
-        rendered = pdf.render_pdf(html, source.root, css, roots, identifier)
-        for warning in rendered.warnings:
-            message = f"{source.path}: {name}: {warning}"
-            if message not in report.warnings:
-                report.warnings.append(message)
-        return rendered
+        return pdf.render_pdf(html, source.root, css, [source.root], identifier)
 
-    if name == "handout":
-        rendered = lay_out(render.handout_context(source.doc, options.paper))
-    elif name == "flashcards":
-        layout = PRESETS[DEFAULT_LAYOUT[options.paper]]
-        rendered = lay_out(render.flashcards_context(source.doc, layout))
-    else:
-        fit = largest_fitting(
-            KEY_POINT_SIZES,
-            lambda size: _one_page(
-                lay_out(render.key_points_context(source.doc, options.paper, size))
-            ),
+    return lay_out
+
+
+def _css_warnings(source: Source, name: str, rendered: pdf.Rendered) -> list[Problem]:
+    """WeasyPrint's own warnings (bad CSS, broken images), once each."""
+    return [Problem(source.path, 0, 0, f"{name}: {w}") for w in dict.fromkeys(rendered.warnings)]
+
+
+def _make_key_points(source: Source, options: BuildOptions) -> Output:
+    lay_out = _renderer("key-points", source, options)
+    fit = largest_fitting(
+        KEY_POINT_SIZES,
+        lambda size: _one_page(lay_out(render.key_points_context(source.doc, options.paper, size))),
+    )
+    if not fit.fits:
+        raise SourceError.single(
+            source.path,
+            source.line_of("key_points"),
+            0,
+            f"the key points do not fit on one page even at {fit.size:g} pt — shorten them",
         )
-        if not fit.fits:
-            raise SourceError(
-                [
-                    Problem(
-                        source.path,
-                        source.line_of("key_points"),
-                        0,
-                        f"the key points do not fit on one page even at {fit.size:g} pt"
-                        " — shorten them",
-                    )
-                ]
-            )
-        rendered = fit.result
-    return rendered.pdf, rendered.pages
+    return Output(fit.result.pdf, fit.result.pages, _css_warnings(source, "key-points", fit.result))
 
 
 def _one_page(rendered: pdf.Rendered) -> tuple[pdf.Rendered, bool]:

@@ -1,20 +1,37 @@
 """Flashcard sheet geometry, computed in millimetres and handed to the template as numbers.
 
-A sheet is a front page and a back page. On the back page each card sits where the
-printer's flip puts the back of its front: with a long-edge flip the columns are
-mirrored, so card (row, col) is printed at (row, columns - 1 - col).
+A *layout* is a grid of equal cards on a page. A *plan* places every card's front and
+back on pages according to the duplex mode, so that after the flip that mode implies
+each back lies exactly behind its front:
+
+- ``long-edge``: the sheet turns like a book page; back columns are mirrored.
+- ``short-edge``: the sheet turns top over bottom; back rows are mirrored.
+- ``fold``: one-sided; fronts on the top half, backs mirrored across the fold line.
+- ``manual``: all fronts, then all backs (long-edge mirrored) in reverse sheet order,
+  for printers without a duplex unit.
+- ``none``: all fronts, then all backs (long-edge mirrored), for a print shop.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import re
+from dataclasses import dataclass, replace
+
+from studygen.errors import ConfigError
 
 MM_PER_INCH = 25.4
+DUPLEX_MODES = ("long-edge", "short-edge", "fold", "manual", "none")
+CUT_MARKS = ("corners", "lines", "none")
+DEFAULT_PRINTER_MARGIN = 5.0
+DEFAULT_GUTTER = 4.0
+MARK_LENGTH = 4.0  # corner cut marks, millimetres
+MARK_CLEARANCE = 1.0  # space between a mark and the card it points at
 
 
 @dataclass(frozen=True)
 class Paper:
-    """A sheet of paper, portrait, in millimetres."""
+    """A sheet of paper in millimetres, as it comes out of the printer."""
 
     name: str
     width: float
@@ -22,14 +39,16 @@ class Paper:
 
 
 PAPERS = {
-    "a4": Paper("a4", 210.0, 297.0),
-    "letter": Paper("letter", 8.5 * MM_PER_INCH, 11 * MM_PER_INCH),
+    "a4": Paper("A4", 210.0, 297.0),
+    "letter": Paper("Letter", 8.5 * MM_PER_INCH, 11 * MM_PER_INCH),
+    "a6": Paper("A6 landscape", 148.0, 105.0),
+    "index-5x3": Paper("5 × 3 in index card", 5 * MM_PER_INCH, 3 * MM_PER_INCH),
 }
 
 
 @dataclass(frozen=True)
 class CardLayout:
-    """A grid of equal cards centred on a page."""
+    """A grid of equal cards, centred on the page unless an origin is given."""
 
     name: str
     paper: Paper
@@ -38,6 +57,9 @@ class CardLayout:
     columns: int
     rows: int
     gutter: float = 0.0
+    description: str = ""
+    cut_marks: str | None = None  # the layout's default; None: by gutter
+    fixed_origin: tuple[float, float] | None = None
 
     @property
     def per_sheet(self) -> int:
@@ -45,10 +67,19 @@ class CardLayout:
         return self.columns * self.rows
 
     @property
+    def grid_size(self) -> tuple[float, float]:
+        """Width and height of the whole grid."""
+        return (
+            self.columns * self.card_width + (self.columns - 1) * self.gutter,
+            self.rows * self.card_height + (self.rows - 1) * self.gutter,
+        )
+
+    @property
     def origin(self) -> tuple[float, float]:
-        """Top-left corner of the grid, so that the grid is centred on the page."""
-        width = self.columns * self.card_width + (self.columns - 1) * self.gutter
-        height = self.rows * self.card_height + (self.rows - 1) * self.gutter
+        """Top-left corner of the grid."""
+        if self.fixed_origin is not None:
+            return self.fixed_origin
+        width, height = self.grid_size
         return ((self.paper.width - width) / 2, (self.paper.height - height) / 2)
 
     def cell(self, row: int, column: int) -> tuple[float, float]:
@@ -59,41 +90,157 @@ class CardLayout:
             y0 + row * (self.card_height + self.gutter),
         )
 
+    @property
+    def default_cut_marks(self) -> str:
+        """Corner marks when there is a gutter to cut, lines along the edges when cards touch."""
+        if self.cut_marks:
+            return self.cut_marks
+        return "corners" if self.gutter > 0 else "lines"
+
+
+def _inches(value: float) -> float:
+    return value * MM_PER_INCH
+
 
 PRESETS = {
-    # 2 × 4 cards of 105 × 74 mm (A7-like) tile an A4 page; cut along the lines.
-    "a4-2x4": CardLayout("a4-2x4", PAPERS["a4"], 105.0, 74.0, 2, 4),
-    # 2 × 4 cards of 4.25 × 2.75 in tile a Letter page the same way.
-    "letter-2x4": CardLayout(
-        "letter-2x4", PAPERS["letter"], 4.25 * MM_PER_INCH, 2.75 * MM_PER_INCH, 2, 4
-    ),
+    layout.name: layout
+    for layout in (
+        CardLayout(
+            "a4-2x4",
+            PAPERS["a4"],
+            105.0,
+            74.0,
+            2,
+            4,
+            description="A7-like cards tiling the page; the A4 default",
+        ),
+        CardLayout(
+            "a4-3x3",
+            PAPERS["a4"],
+            63.0,
+            88.0,
+            3,
+            3,
+            gutter=4.0,
+            description="playing-card size (63 × 88 mm)",
+        ),
+        CardLayout(
+            "a4-2x5",
+            PAPERS["a4"],
+            85.0,
+            54.0,
+            2,
+            5,
+            gutter=2.0,
+            description="credit-card size (85 × 54 mm)",
+        ),
+        CardLayout(
+            "letter-2x4",
+            PAPERS["letter"],
+            _inches(4.25),
+            _inches(2.75),
+            2,
+            4,
+            description="4.25 × 2.75 in cards tiling the page; the Letter default",
+        ),
+        CardLayout(
+            "letter-2x5",
+            PAPERS["letter"],
+            _inches(3.5),
+            _inches(2),
+            2,
+            5,
+            description="Avery 5371/8371 business cards (3.5 × 2 in, 0.75 in side margins)",
+            cut_marks="none",
+            fixed_origin=(_inches(0.75), _inches(0.5)),
+        ),
+        CardLayout(
+            "index-5x3",
+            PAPERS["index-5x3"],
+            _inches(5),
+            _inches(3),
+            1,
+            1,
+            description="the page is a 5 × 3 in index card: print on card stock",
+            cut_marks="none",
+        ),
+        CardLayout(
+            "a6",
+            PAPERS["a6"],
+            148.0,
+            105.0,
+            1,
+            1,
+            description="one card per A6 page (landscape)",
+            cut_marks="none",
+        ),
+    )
 }
 DEFAULT_LAYOUT = {"a4": "a4-2x4", "letter": "letter-2x4"}
+
+_SIZE_RE = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|cm|in)\s*$", re.IGNORECASE
+)
+
+
+def parse_size(text: str) -> tuple[float, float]:
+    """``63x88mm``, ``6.3x8.8cm`` or ``2.5x3.5in`` → (width, height) in millimetres."""
+    match = _SIZE_RE.match(text)
+    if not match:
+        raise ConfigError(f'card size "{text}" — write it like 63x88mm or 2.5x3.5in')
+    factor = {"mm": 1.0, "cm": 10.0, "in": MM_PER_INCH}[match[3].lower()]
+    width, height = float(match[1]) * factor, float(match[2]) * factor
+    if width <= 0 or height <= 0:
+        raise ConfigError(f'card size "{text}" must be larger than zero')
+    return width, height
+
+
+def custom_layout(
+    size: str, paper_name: str, printer_margin: float, gutter: float = DEFAULT_GUTTER
+) -> CardLayout:
+    """As many cards of ``size`` as fit inside the printer's margin, with a gutter, centred."""
+    width, height = parse_size(size)
+    paper = PAPERS[paper_name]
+    usable_w = paper.width - 2 * printer_margin
+    usable_h = paper.height - 2 * printer_margin
+    columns = math.floor((usable_w + gutter) / (width + gutter) + 1e-9)
+    rows = math.floor((usable_h + gutter) / (height + gutter) + 1e-9)
+    if columns < 1 or rows < 1:
+        raise ConfigError(
+            f"a {width:g} × {height:g} mm card does not fit on {paper.name} "
+            f"({paper.width:g} × {paper.height:g} mm) inside a {printer_margin:g} mm printer margin"
+        )
+    name = f"custom {width:g}x{height:g}mm on {paper_name}"
+    return CardLayout(name, paper, width, height, columns, rows, gutter=gutter)
+
+
+def resolve_layout(
+    preset: str | None, card_size: str | None, paper: str, printer_margin: float
+) -> CardLayout:
+    """The layout named by ``--cards`` or ``--card-size``, or the paper's default preset."""
+    if card_size:
+        return custom_layout(card_size, paper, printer_margin)
+    name = preset or DEFAULT_LAYOUT[paper]
+    if name not in PRESETS:
+        raise ConfigError(f'card layout "{name}" is not one of {", ".join(PRESETS)}')
+    return PRESETS[name]
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One card position on one page; ``index`` is the card's 0-based index, or None if empty."""
+    """One card face on one page; ``index`` is the card's 0-based index in the source."""
 
     x: float
     y: float
     width: float
     height: float
     index: int | None
-
-
-@dataclass(frozen=True)
-class SheetPage:
-    """One printed page: the fronts or the backs of one sheet."""
-
     face: str  # "front" or "back"
-    sheet: int
-    cells: tuple[Cell, ...]
 
 
 @dataclass(frozen=True)
-class CutLine:
-    """A straight cut guide across the page, in millimetres."""
+class Line:
+    """A straight line on the page, in millimetres."""
 
     x1: float
     y1: float
@@ -101,36 +248,237 @@ class CutLine:
     y2: float
 
 
-def plan_sheets(count: int, layout: CardLayout) -> list[SheetPage]:
-    """Front page then back page for each sheet, backs mirrored for a long-edge flip."""
-    pages: list[SheetPage] = []
-    sheets = max(1, -(-count // layout.per_sheet))
-    for sheet in range(sheets):
-        fronts, backs = [], []
+@dataclass(frozen=True)
+class SheetPage:
+    """One printed page: card faces, cut guides and, in fold mode, the fold line."""
+
+    kind: str  # "front", "back" or "fold"
+    sheet: int
+    cells: tuple[Cell, ...]
+    marks: tuple[Line, ...] = ()
+    fold: Line | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every page of a flashcard PDF, and how it was laid out."""
+
+    layout: CardLayout
+    duplex: str
+    pages: tuple[SheetPage, ...]
+    per_sheet: int
+
+
+def plan_sheets(
+    indexes: list[int],
+    layout: CardLayout,
+    duplex: str = "long-edge",
+    back_offset: tuple[float, float] = (0.0, 0.0),
+    cut_marks: str | None = None,
+    printer_margin: float = DEFAULT_PRINTER_MARGIN,
+) -> Plan:
+    """Place the cards ``indexes`` (0-based, in print order) on pages for ``duplex``."""
+    if duplex not in DUPLEX_MODES:
+        raise ConfigError(f'duplex mode "{duplex}" is not one of {", ".join(DUPLEX_MODES)}')
+    marks_style = cut_marks or layout.default_cut_marks
+    if duplex == "fold":
+        return _plan_fold(indexes, layout, marks_style, printer_margin)
+    per_sheet = layout.per_sheet
+    marks = tuple(cut_guides(layout, marks_style, printer_margin))
+    fronts: list[SheetPage] = []
+    backs: list[SheetPage] = []
+    for sheet in range(max(1, math.ceil(len(indexes) / per_sheet))):
+        front_cells, back_cells = [], []
         for row in range(layout.rows):
             for column in range(layout.columns):
-                index = sheet * layout.per_sheet + row * layout.columns + column
-                card = index if index < count else None
+                slot = sheet * per_sheet + row * layout.columns + column
+                card = indexes[slot] if slot < len(indexes) else None
                 x, y = layout.cell(row, column)
-                fronts.append(Cell(x, y, layout.card_width, layout.card_height, card))
-                bx, by = layout.cell(row, layout.columns - 1 - column)
-                backs.append(Cell(bx, by, layout.card_width, layout.card_height, card))
-        pages.append(SheetPage("front", sheet, tuple(fronts)))
-        pages.append(SheetPage("back", sheet, tuple(backs)))
-    return pages
+                front_cells.append(Cell(x, y, layout.card_width, layout.card_height, card, "front"))
+                back_row, back_column = _flip(row, column, layout, duplex)
+                bx, by = layout.cell(back_row, back_column)
+                back_cells.append(
+                    Cell(
+                        bx + back_offset[0],
+                        by + back_offset[1],
+                        layout.card_width,
+                        layout.card_height,
+                        card,
+                        "back",
+                    )
+                )
+        fronts.append(SheetPage("front", sheet, tuple(front_cells), marks))
+        backs.append(SheetPage("back", sheet, tuple(back_cells)))
+    if duplex in ("long-edge", "short-edge"):
+        pages = [page for pair in zip(fronts, backs, strict=True) for page in pair]
+    elif duplex == "manual":
+        pages = fronts + backs[::-1]
+    else:
+        pages = fronts + backs
+    return Plan(layout, duplex, tuple(pages), per_sheet)
 
 
-def cut_lines(layout: CardLayout) -> list[CutLine]:
-    """Lines along every card edge, across the whole page, except those on the page's own edge."""
+def _flip(row: int, column: int, layout: CardLayout, duplex: str) -> tuple[int, int]:
+    """Where the back of ``(row, column)`` is printed on the back page."""
+    if duplex == "short-edge":
+        return layout.rows - 1 - row, column
+    return row, layout.columns - 1 - column
+
+
+def _plan_fold(
+    indexes: list[int], layout: CardLayout, marks_style: str, printer_margin: float
+) -> Plan:
+    """Fronts on the top half, backs mirrored across the horizontal fold line."""
     paper = layout.paper
-    xs: set[float] = set()
-    ys: set[float] = set()
-    for column in range(layout.columns):
-        x, _ = layout.cell(0, column)
-        xs.update({round(x, 3), round(x + layout.card_width, 3)})
+    half = paper.height / 2
+    tiles = layout.gutter == 0 and layout.fixed_origin is None
+    margin = 0.0 if tiles else printer_margin
+    gap = 0.0 if tiles else max(layout.gutter, 2.0) / 2  # keep cards off the fold line
+    rows = math.floor((half - margin - gap + layout.gutter) / (layout.card_height + layout.gutter))
+    rows = min(rows, layout.rows)
+    if rows < 1:
+        raise ConfigError(
+            f"--duplex fold needs room for a card's front and back on one page; "
+            f"{layout.name} holds only one card face per page — use --duplex long-edge"
+        )
+    x0 = layout.cell(0, 0)[0]
+    grid_h = rows * layout.card_height + (rows - 1) * layout.gutter
+    y0 = half - gap - grid_h  # the block of fronts sits just above the fold
+    half_layout = replace(layout, rows=rows, fixed_origin=(x0, y0))
+    per_page = half_layout.per_sheet
+    marks = tuple(cut_guides(half_layout, marks_style, printer_margin, bottom_limit=half))
+    fold = Line(0.0, half, paper.width, half)
+    pages = []
+    for sheet in range(max(1, math.ceil(len(indexes) / per_page))):
+        cells = []
+        for row in range(rows):
+            for column in range(layout.columns):
+                slot = sheet * per_page + row * layout.columns + column
+                card = indexes[slot] if slot < len(indexes) else None
+                x, y = half_layout.cell(row, column)
+                cells.append(Cell(x, y, layout.card_width, layout.card_height, card, "front"))
+                mirrored_y = paper.height - y - layout.card_height
+                cells.append(
+                    Cell(x, mirrored_y, layout.card_width, layout.card_height, card, "back")
+                )
+        pages.append(SheetPage("fold", sheet, tuple(cells), marks, fold))
+    return Plan(half_layout, "fold", tuple(pages), per_page)
+
+
+def cut_guides(
+    layout: CardLayout,
+    style: str,
+    printer_margin: float = DEFAULT_PRINTER_MARGIN,
+    bottom_limit: float | None = None,
+) -> list[Line]:
+    """Cut guides for a front page: lines along card edges, or marks in the margins."""
+    if style not in CUT_MARKS:
+        raise ConfigError(f'cut marks "{style}" is not one of {", ".join(CUT_MARKS)}')
+    if style == "none":
+        return []
+    paper = layout.paper
+    xs = sorted({round(x, 4) for c in range(layout.columns) for x in _edges(layout, 0, c, "x")})
+    ys = sorted({round(y, 4) for r in range(layout.rows) for y in _edges(layout, r, 0, "y")})
+    if style == "lines":
+        bottom = paper.height if bottom_limit is None else bottom_limit
+        lines = [Line(x, 0.0, x, bottom) for x in xs if 0.5 < x < paper.width - 0.5]
+        lines += [Line(0.0, y, paper.width, y) for y in ys if 0.5 < y < bottom - 0.5]
+        return lines
+    # Corner marks: short ticks in the outer margins on the extension of every card edge,
+    # inside the printable area and never on a card.
+    grid_left, grid_top = layout.origin
+    grid_w, grid_h = layout.grid_size
+    grid_right, grid_bottom = grid_left + grid_w, grid_top + grid_h
+    lo, hi = printer_margin, paper.width - printer_margin
+    top_lo = printer_margin
+    bottom_hi = (paper.height if bottom_limit is None else bottom_limit) - (
+        printer_margin if bottom_limit is None else 1.0
+    )
+    marks: list[Line] = []
+    for x in xs:
+        start = max(top_lo, grid_top - MARK_CLEARANCE - MARK_LENGTH)
+        if grid_top - MARK_CLEARANCE - start >= 1.5:
+            marks.append(Line(x, start, x, grid_top - MARK_CLEARANCE))
+        end = min(bottom_hi, grid_bottom + MARK_CLEARANCE + MARK_LENGTH)
+        if end - grid_bottom - MARK_CLEARANCE >= 1.5:
+            marks.append(Line(x, grid_bottom + MARK_CLEARANCE, x, end))
+    for y in ys:
+        start = max(lo, grid_left - MARK_CLEARANCE - MARK_LENGTH)
+        if grid_left - MARK_CLEARANCE - start >= 1.5:
+            marks.append(Line(start, y, grid_left - MARK_CLEARANCE, y))
+        end = min(hi, grid_right + MARK_CLEARANCE + MARK_LENGTH)
+        if end - grid_right - MARK_CLEARANCE >= 1.5:
+            marks.append(Line(grid_right + MARK_CLEARANCE, y, end, y))
+    if layout.gutter >= 2 * MARK_CLEARANCE + 1:
+        marks += _gutter_marks(layout)
+    return marks
+
+
+def _gutter_marks(layout: CardLayout) -> list[Line]:
+    """Short ticks across the gutters, on the extension of the card edges they separate."""
+    marks = []
+    inset = MARK_CLEARANCE / 2
     for row in range(layout.rows):
-        _, y = layout.cell(row, 0)
-        ys.update({round(y, 3), round(y + layout.card_height, 3)})
-    lines = [CutLine(x, 0.0, x, paper.height) for x in sorted(xs) if 0.5 < x < paper.width - 0.5]
-    lines += [CutLine(0.0, y, paper.width, y) for y in sorted(ys) if 0.5 < y < paper.height - 0.5]
-    return lines
+        for column in range(layout.columns - 1):  # vertical gutters: mark horizontal edges
+            x, y = layout.cell(row, column)
+            start, end = (
+                x + layout.card_width + inset,
+                x + layout.card_width + layout.gutter - inset,
+            )
+            marks += [
+                Line(start, y, end, y),
+                Line(start, y + layout.card_height, end, y + layout.card_height),
+            ]
+    for row in range(layout.rows - 1):  # horizontal gutters: mark vertical edges
+        for column in range(layout.columns):
+            x, y = layout.cell(row, column)
+            start, end = (
+                y + layout.card_height + inset,
+                y + layout.card_height + layout.gutter - inset,
+            )
+            marks += [
+                Line(x, start, x, end),
+                Line(x + layout.card_width, start, x + layout.card_width, end),
+            ]
+    return marks
+
+
+def _edges(layout: CardLayout, row: int, column: int, axis: str) -> tuple[float, float]:
+    x, y = layout.cell(row, column)
+    if axis == "x":
+        return (x, x + layout.card_width)
+    return (y, y + layout.card_height)
+
+
+def parse_selection(text: str, total: int) -> list[int]:
+    """``3,7-9`` → 0-based indexes [2, 6, 7, 8]; numbers are the cards' 1-based numbers."""
+    chosen: set[int] = set()
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        match = re.fullmatch(r"(\d+)(?:\s*-\s*(\d+))?", part)
+        if not match:
+            raise ConfigError(f'--cards-only "{text}": write card numbers like 3,7-9')
+        first = int(match[1])
+        last = int(match[2]) if match[2] else first
+        if first < 1 or last < first or last > total:
+            raise ConfigError(f'--cards-only "{part}": the deck has cards 1 to {total}')
+        chosen.update(range(first - 1, last))
+    return sorted(chosen)
+
+
+def parse_offset(text: str) -> tuple[float, float]:
+    """``1.5,-0.5`` → (1.5, -0.5) millimetres."""
+    try:
+        x_text, y_text = text.split(",")
+        offset = (float(x_text), float(y_text))
+    except ValueError:
+        raise ConfigError(
+            f'back offset "{text}": write it as X,Y in millimetres, like 1.5,-0.5'
+        ) from None
+    if any(abs(v) > 20 for v in offset):
+        raise ConfigError(
+            f'back offset "{text}" is over 20 mm — measure again with `studygen calibrate`'
+        )
+    return offset

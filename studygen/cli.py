@@ -31,6 +31,27 @@ class Output(str, Enum):
     key_points = "key-points"
 
 
+CARDS = "Flashcards"
+
+
+class Duplex(str, Enum):
+    """How the backs of the cards are printed."""
+
+    long_edge = "long-edge"
+    short_edge = "short-edge"
+    fold = "fold"
+    manual = "manual"
+    none = "none"
+
+
+class CutMarks(str, Enum):
+    """Cut guides on the front pages."""
+
+    corners = "corners"
+    lines = "lines"
+    none = "none"
+
+
 class PaperName(str, Enum):
     """Supported paper sizes."""
 
@@ -94,6 +115,64 @@ def build(
     strict: Annotated[
         bool | None, typer.Option("--strict/--no-strict", help="Treat warnings as errors.")
     ] = None,
+    cards: Annotated[
+        str | None,
+        typer.Option(
+            "--cards", help="Card layout preset (see `studygen layouts`).", rich_help_panel=CARDS
+        ),
+    ] = None,
+    card_size: Annotated[
+        str | None,
+        typer.Option(
+            "--card-size",
+            help="Custom card size, e.g. 63x88mm or 2.5x3.5in.",
+            rich_help_panel=CARDS,
+        ),
+    ] = None,
+    printer_margin: Annotated[
+        float | None,
+        typer.Option(
+            "--printer-margin", help="Unprintable margin in mm [default: 5].", rich_help_panel=CARDS
+        ),
+    ] = None,
+    duplex: Annotated[
+        Duplex | None,
+        typer.Option(
+            "--duplex",
+            help="How the backs are printed [default: long-edge].",
+            rich_help_panel=CARDS,
+        ),
+    ] = None,
+    back_offset: Annotated[
+        str | None,
+        typer.Option(
+            "--back-offset", help="Shift every back page by X,Y mm.", rich_help_panel=CARDS
+        ),
+    ] = None,
+    printer: Annotated[
+        str | None,
+        typer.Option(
+            "--printer",
+            help="Use a printer's settings from [printers.NAME].",
+            rich_help_panel=CARDS,
+        ),
+    ] = None,
+    cut_marks: Annotated[
+        CutMarks | None,
+        typer.Option("--cut-marks", help="Cut guides [default: by layout].", rich_help_panel=CARDS),
+    ] = None,
+    tags: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tags", help="Print only cards with this tag (repeatable).", rich_help_panel=CARDS
+        ),
+    ] = None,
+    cards_only: Annotated[
+        str | None,
+        typer.Option(
+            "--cards-only", help="Print only these cards, e.g. 3,7-9.", rich_help_panel=CARDS
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more.")] = False,
 ) -> None:
     """Build the handout, flashcards and key-points PDFs of each source."""
@@ -109,13 +188,20 @@ def build(
             templates=templates,
             strict=strict,
             verbose=verbose,
+            cards=cards,
+            card_size=card_size,
+            printer_margin=printer_margin,
+            duplex=duplex.value if duplex else None,
+            back_offset=back_offset,
+            printer=printer,
+            cut_marks=cut_marks.value if cut_marks else None,
+            tags=tuple(tags or ()),
+            cards_only=cards_only,
         )
         paths = build_module.discover(list(sources or []), options)
         return build_module.build(paths, options, notify=_notify)
 
     report = _run(action)
-    for warning in report.warnings:
-        typer.secho(f"warning: {warning}", err=True, fg=typer.colors.YELLOW)
     total = len(report.built_sources) + len(report.failed_sources)
     summary = (
         f"{len(report.written)} PDF{'s' if len(report.written) != 1 else ''} from "
@@ -134,6 +220,10 @@ def _notify(kind: str, message: str) -> None:
         typer.echo(f"wrote {message}")
     elif kind == "problem":
         _err(message)
+    elif kind == "warning":
+        typer.secho(f"warning: {message}", err=True, fg=typer.colors.YELLOW)
+    else:
+        typer.echo(f"  {message}")
 
 
 @app.command()
@@ -158,6 +248,51 @@ def check(
             typer.echo(f"ok {path}")
     if not report.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def layouts() -> None:
+    """List the flashcard layout presets: card size and cards per sheet."""
+    from studygen.cards import PRESETS
+
+    typer.echo(
+        f"{'layout':<12} {'paper':<22} {'card (mm)':<14} {'grid':<6} {'per sheet':>9}  description"
+    )
+    for layout in PRESETS.values():
+        size = f"{layout.card_width:.1f} × {layout.card_height:.1f}"
+        grid = f"{layout.columns}×{layout.rows}"
+        typer.echo(
+            f"{layout.name:<12} {layout.paper.name:<22} {size:<14} {grid:<6} "
+            f"{layout.per_sheet:>9}  {layout.description}"
+        )
+    typer.echo(
+        "custom: --card-size WxH(mm|cm|in) on --paper, inside --printer-margin (default 5 mm)"
+    )
+
+
+@app.command()
+def calibrate(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the sheet.")] = Path(
+        "calibration.pdf"
+    ),
+    paper: Annotated[PaperName, typer.Option("--paper", help="Paper size.")] = PaperName.a4,
+    duplex: Annotated[
+        Duplex, typer.Option("--duplex", help="long-edge or short-edge, as you will print.")
+    ] = Duplex.long_edge,
+) -> None:
+    """Write a one-sheet PDF to measure your printer's front/back offset."""
+    from studygen.calibrate import write_calibration
+
+    def action() -> None:
+        write_calibration(out, paper.value, duplex.value)
+
+    _run(action)
+    typer.echo(f"wrote {out}")
+    typer.echo(
+        "Print it double-sided at 100 % (no fit to page), hold the sheet against a window with "
+        "the front facing you, and read where the back's cross lies on the front's scales. "
+        "Put the two numbers in studygen.toml: back_offset = [X, Y], or pass --back-offset X,Y."
+    )
 
 
 @app.command()

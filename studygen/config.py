@@ -31,10 +31,24 @@ class BuildOptions:
     source_dir: Path = Path("source")
     max_source_bytes: int = 20 * 1024 * 1024
     verbose: bool = False
+    cards: str | None = None
+    card_size: str | None = None
+    printer_margin: float = 5.0
+    duplex: str = "long-edge"
+    back_offset: tuple[float, float] = (0.0, 0.0)
+    cut_marks: str | None = None
+    printer: str | None = None
+    printers: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
+    tags: tuple[str, ...] = ()
+    cards_only: str | None = None
     config_file: Path | None = field(default=None, compare=False)
 
 
-_FILE_KEYS = {"out", "only", "paper", "templates", "strict", "source_dir", "max_source_bytes"}
+_FILE_KEYS = {
+    "out", "only", "paper", "templates", "strict", "source_dir", "max_source_bytes",
+    "cards", "card_size", "printer_margin", "duplex", "back_offset", "cut_marks", "printer",
+    "printers",
+}  # fmt: skip
 
 
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -68,7 +82,24 @@ def resolve_options(cwd: Path, **flags: Any) -> BuildOptions:
         path, table = found
         options = replace(_apply(options, table, str(path), base=path.parent), config_file=path)
     given = {k: v for k, v in flags.items() if v is not None and v != ()}
-    return _apply(options, given, "command line", base=cwd)
+    options = _apply(options, given, "command line", base=cwd)
+    return _apply_printer(options, "back_offset" in given)
+
+
+def _apply_printer(options: BuildOptions, offset_given: bool) -> BuildOptions:
+    """A named printer's settings (``[printers.NAME]``) apply unless a flag says otherwise."""
+    if options.printer is None:
+        return options
+    settings = options.printers.get(options.printer)
+    if settings is None:
+        known = ", ".join(sorted(options.printers)) or "none defined"
+        raise ConfigError(f'printer "{options.printer}" is not in [printers] ({known})')
+    if "back_offset" in settings and not offset_given:
+        offset = _coerce(
+            "back_offset", settings["back_offset"], f"[printers.{options.printer}]", Path()
+        )
+        options = replace(options, back_offset=offset)
+    return options
 
 
 def _apply(options: BuildOptions, values: dict[str, Any], where: str, base: Path) -> BuildOptions:
@@ -104,6 +135,39 @@ def _coerce(name: str, value: Any, where: str, base: Path) -> Any:
     if name in ("strict", "verbose"):
         if not isinstance(value, bool):
             raise ConfigError(f'{where}: "{name}" must be true or false')
+        return value
+    if name in ("cards", "card_size", "printer", "cards_only"):
+        return str(value)
+    if name == "duplex":
+        from studygen.cards import DUPLEX_MODES
+
+        if value not in DUPLEX_MODES:
+            raise ConfigError(f'{where}: duplex "{value}" is not one of {", ".join(DUPLEX_MODES)}')
+        return value
+    if name == "cut_marks":
+        from studygen.cards import CUT_MARKS
+
+        if value not in CUT_MARKS:
+            raise ConfigError(f'{where}: cut marks "{value}" is not one of {", ".join(CUT_MARKS)}')
+        return value
+    if name == "printer_margin":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 30:
+            raise ConfigError(f'{where}: "printer_margin" must be a number of millimetres, 0 to 30')
+        return float(value)
+    if name == "back_offset":
+        from studygen.cards import parse_offset
+
+        if isinstance(value, (list, tuple)) and len(value) == 2:
+            value = f"{value[0]},{value[1]}"
+        try:
+            return parse_offset(str(value))
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+    if name == "tags":
+        return tuple(value)
+    if name == "printers":
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            raise ConfigError(f"{where}: [printers] must hold one table per printer name")
         return value
     if name == "max_source_bytes":
         if not isinstance(value, int) or value <= 0:

@@ -11,6 +11,7 @@ import logging
 log = logging.getLogger(__name__)
 
 EN = {
+    "clipped": "text cut: shorten this card",
     "definition": "Definition",
     "example": "Example",
     "note": "Note",
@@ -29,6 +30,7 @@ EN = {
 }
 
 FR = {
+    "clipped": "texte coupé : raccourcir cette fiche",
     "definition": "Définition",
     "example": "Exemple",
     "note": "Bon à savoir",
@@ -47,6 +49,7 @@ FR = {
 }
 
 DE = {
+    "clipped": "Text abgeschnitten: Karte kürzen",
     "definition": "Definition",
     "example": "Beispiel",
     "note": "Gut zu wissen",
@@ -65,6 +68,7 @@ DE = {
 }
 
 ES = {
+    "clipped": "texto cortado: acorte esta tarjeta",
     "definition": "Definición",
     "example": "Ejemplo",
     "note": "Nota",
@@ -83,6 +87,7 @@ ES = {
 }
 
 IT = {
+    "clipped": "testo tagliato: accorciare la scheda",
     "definition": "Definizione",
     "example": "Esempio",
     "note": "Da sapere",

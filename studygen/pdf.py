@@ -23,11 +23,24 @@ _ALLOWED_DATA_TYPES = ("image/", "font/", "text/css", "application/font", "appli
 
 @dataclass
 class Rendered:
-    """A laid-out document: its PDF bytes, page count and WeasyPrint's warnings."""
+    """A laid-out document, its WeasyPrint warnings, and its PDF bytes once asked for."""
 
-    pdf: bytes
-    pages: int
+    document: Any
     warnings: list[str]
+    identifier: bytes
+    _pdf: bytes | None = None
+
+    @property
+    def pages(self) -> int:
+        """Number of pages."""
+        return len(self.document.pages)
+
+    @property
+    def pdf(self) -> bytes:
+        """The PDF bytes (written on first use)."""
+        if self._pdf is None:
+            self._pdf = write(self.document, self.identifier)
+        return self._pdf
 
 
 class _Collect(logging.Handler):
@@ -115,6 +128,26 @@ def render_pdf(
     roots: Sequence[Path],
     identifier: bytes,
 ) -> Rendered:
-    """HTML → PDF in one go."""
+    """Lay out HTML; the PDF is written when ``.pdf`` is first read."""
     document, warnings = layout(html, base_url, stylesheets, roots)
-    return Rendered(write(document, identifier), len(document.pages), warnings)
+    return Rendered(document, warnings, identifier)
+
+
+def overflow_ratios(document: Any, attribute: str = "data-fit") -> dict[str, float]:
+    """For each box marked ``attribute``: the height its content needs over the height it has.
+
+    The marked box has a fixed height; its content (a table that grows with its text)
+    is measured against it.
+    """
+    ratios: dict[str, float] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants(placeholders=True):
+            element = getattr(box, "element", None)
+            if element is None or not getattr(box, "children", None):
+                continue
+            face = element.get(attribute)
+            if face is None or face in ratios or box.element_tag != element.tag:
+                continue
+            needed = sum(child.margin_height() for child in box.children)
+            ratios[face] = needed / box.height if box.height else float("inf")
+    return ratios

@@ -12,7 +12,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from studygen import __version__
-from studygen.cards import CardLayout, cut_lines, plan_sheets
+from studygen.cards import Plan
 from studygen.errors import BuildError
 from studygen.i18n import labels_for
 from studygen.markup import markdown, markdown_inline, plain
@@ -118,33 +118,59 @@ def handout_context(doc: Document, paper: str) -> dict[str, Any]:
     return {**_common(doc, paper), "sections": sections}
 
 
-def flashcards_context(doc: Document, layout: CardLayout) -> dict[str, Any]:
-    """Pages of placed cards (millimetres), cut lines and card numbers."""
+FRONT_SIZE = 13.5  # points: a question is read at arm's length
+BACK_SIZE = 11.0
+MIN_CARD_SIZE = 7.0
+# Millimetres of a card taken by its margins, the meta line and the tags (see flashcards.css).
+CARD_FRAME = 20.5
+CARD_FRAME_COMPACT = 14.5
+
+
+def face_id(index: int, face: str) -> str:
+    """The id of one card face, as the template marks it for measuring."""
+    return f"{index + 1}-{face}"
+
+
+def flashcards_context(
+    doc: Document,
+    plan: Plan,
+    sizes: dict[str, float] | None = None,
+    clipped: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """Pages of placed card faces (millimetres), cut guides, and each face's type size."""
+    sizes = sizes or {}
     total = len(doc.flashcards)
-    pages = [
-        {
-            "face": page.face,
-            "sheet": page.sheet + 1,
-            "cells": [
+    compact = plan.layout.card_height < 60 or plan.layout.card_width < 70
+    pages = []
+    for page in plan.pages:
+        cells = []
+        for cell in page.cells:
+            card = None if cell.index is None else doc.flashcards[cell.index]
+            face = None if cell.index is None else face_id(cell.index, cell.face)
+            default = FRONT_SIZE if cell.face == "front" else BACK_SIZE
+            cells.append(
                 {
                     "x": cell.x,
                     "y": cell.y,
                     "width": cell.width,
                     "height": cell.height,
-                    "card": None if cell.index is None else doc.flashcards[cell.index],
+                    "face": cell.face,
+                    "card": card,
                     "number": None if cell.index is None else cell.index + 1,
+                    "id": face,
+                    "size": sizes.get(face or "", default),
+                    "body_height": cell.height - (CARD_FRAME_COMPACT if compact else CARD_FRAME),
+                    "clipped": face in clipped,
                 }
-                for cell in page.cells
-            ],
-        }
-        for page in plan_sheets(total, layout)
-    ]
+            )
+        pages.append({"kind": page.kind, "cells": cells, "marks": page.marks, "fold": page.fold})
+    paper = plan.layout.paper
     return {
-        **_common(doc, layout.paper.name),
+        **_common(doc, "a4"),
         "pages": pages,
         "total": total,
-        "paper": {"width": layout.paper.width, "height": layout.paper.height},
-        "cut_lines": cut_lines(layout),
+        "paper": {"width": paper.width, "height": paper.height},
+        "compact": compact,
     }
 
 
