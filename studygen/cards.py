@@ -462,7 +462,9 @@ def parse_selection(text: str, total: int) -> list[int]:
             raise ConfigError(f'--cards-only "{text}": write card numbers like 3,7-9')
         first = int(match[1])
         last = int(match[2]) if match[2] else first
-        if first < 1 or last < first or last > total:
+        if last < first:
+            raise ConfigError(f'--cards-only "{part}": write a range low to high, like 7-9')
+        if first < 1 or last > total:
             raise ConfigError(f'--cards-only "{part}": the deck has cards 1 to {total}')
         chosen.update(range(first - 1, last))
     return sorted(chosen)

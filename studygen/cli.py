@@ -10,7 +10,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from studygen import __version__
-from studygen.errors import StudygenError
+from studygen.errors import ConfigError, StudygenError
 
 app = typer.Typer(
     name="studygen",
@@ -67,6 +67,9 @@ def _run(action: Callable[[], T]) -> T:
     """Run ``action``; a StudygenError becomes one message and exit code 1, never a traceback."""
     try:
         return action()
+    except ConfigError as exc:  # a flag or setting with a wrong value: a usage error
+        _err(f"error: {exc}")
+        raise typer.Exit(2) from None
     except StudygenError as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1) from None
@@ -178,6 +181,7 @@ def build(
     """Build the handout, flashcards and key-points PDFs of each source."""
     from studygen import build as build_module
     from studygen.config import resolve_options
+    from studygen.flashcards import validate_card_options
 
     def action() -> build_module.Report:
         options = resolve_options(
@@ -198,6 +202,7 @@ def build(
             tags=tuple(tags or ()),
             cards_only=cards_only,
         )
+        validate_card_options(options)
         paths = build_module.discover(list(sources or []), options)
         return build_module.build(paths, options, notify=_notify)
 

@@ -43,6 +43,14 @@ def selected_indexes(doc: Document, tags: tuple[str, ...], cards_only: str | Non
     return indexes
 
 
+def validate_card_options(options: BuildOptions) -> None:
+    """Check the card options once, before any source is read (a usage error otherwise)."""
+    layout = resolve_layout(options.cards, options.card_size, options.paper, options.printer_margin)
+    plan_sheets([0], layout, options.duplex, options.back_offset, options.cut_marks)
+    if options.cards_only:
+        parse_selection(options.cards_only, 10**6)
+
+
 def make_flashcards(
     source: Source, options: BuildOptions, lay_out: Callable[[dict[str, Any]], pdf.Rendered]
 ) -> Sheets:

@@ -8,8 +8,8 @@ from studygen.cards import (
     DUPLEX_MODES,
     MM_PER_INCH,
     PRESETS,
-    Cell,
     CardLayout,
+    Cell,
     Line,
     custom_layout,
     cut_guides,
@@ -62,8 +62,12 @@ def test_each_back_lands_behind_its_front(name: str, duplex: str) -> None:
             plan_sheets(list(range(5)), layout, duplex)
         return
     plan = plan_sheets(list(range(19)), layout, duplex)
-    fronts = {c.index: c for p in plan.pages for c in p.cells if c.face == "front" and c.index is not None}
-    backs = {c.index: c for p in plan.pages for c in p.cells if c.face == "back" and c.index is not None}
+    fronts = {
+        c.index: c for p in plan.pages for c in p.cells if c.face == "front" and c.index is not None
+    }
+    backs = {
+        c.index: c for p in plan.pages for c in p.cells if c.face == "back" and c.index is not None
+    }
     assert sorted(fronts) == sorted(backs) == list(range(19))
     for index, front in fronts.items():
         x, y = flipped(backs[index], plan.layout, duplex)
@@ -112,7 +116,12 @@ def test_selection_keeps_card_numbers() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("63x88mm", (63, 88)), ("6.3 x 8.8 cm", (63, 88)), ("2.5x3.5in", (63.5, 88.9)), ("85×54mm", (85, 54))],
+    [
+        ("63x88mm", (63, 88)),
+        ("6.3 x 8.8 cm", (63, 88)),
+        ("2.5x3.5in", (63.5, 88.9)),
+        ("85×54mm", (85, 54)),
+    ],
 )
 def test_parse_size(text: str, expected: tuple[float, float]) -> None:
     assert parse_size(text) == pytest.approx(expected)

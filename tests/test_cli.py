@@ -121,7 +121,7 @@ def test_config_file_sets_defaults_and_flags_win(in_project: Path, runner: CliRu
 def test_config_file_typo_is_reported(in_project: Path, runner: CliRunner) -> None:
     (in_project / "studygen.toml").write_text('papper = "letter"\n')
     result = runner.invoke(app, ["build"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert 'unknown setting "papper" — did you mean "paper"?' in result.output
 
 
@@ -158,3 +158,64 @@ def test_python_dash_m_runs_the_cli() -> None:
         [sys.executable, "-m", "studygen", "--version"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and result.stdout.startswith("studygen ")
+
+
+def test_layouts_lists_every_preset(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["layouts"])
+    assert result.exit_code == 0
+    for name, per_sheet in [("a4-2x4", 8), ("a4-3x3", 9), ("a4-2x5", 10), ("letter-2x4", 8),
+                            ("letter-2x5", 10), ("index-5x3", 1), ("a6", 1)]:  # fmt: skip
+        line = next(line for line in result.output.splitlines() if line.startswith(name + " "))
+        assert f" {per_sheet} " in line
+
+
+def test_card_options_from_the_command_line(in_project: Path, runner: CliRunner) -> None:
+    args = ["build", "source/bonne.yaml", "--only", "flashcards"]
+    ok = runner.invoke(
+        app, [*args, "--cards", "a4-3x3", "--duplex", "short-edge", "--back-offset", "1,-0.5"]
+    )
+    assert ok.exit_code == 0, ok.output
+    manual = runner.invoke(app, [*args, "--duplex", "manual"])
+    assert manual.exit_code == 0 and "print pages 1 (the fronts)" in manual.output
+    assert runner.invoke(app, [*args, "--duplex", "sideways"]).exit_code == 2
+    assert runner.invoke(app, [*args, "--cards", "a3-9x9"]).exit_code == 2
+    too_big = runner.invoke(app, [*args, "--card-size", "300x20mm"])
+    assert too_big.exit_code == 2 and "does not fit on A4" in too_big.output
+    assert runner.invoke(app, [*args, "--back-offset", "1"]).exit_code == 2
+    assert runner.invoke(app, [*args, "--cards-only", "2-1"]).exit_code == 2
+    none = runner.invoke(app, [*args, "--tags", "absent"])
+    assert none.exit_code == 1 and "no card matches" in none.output
+
+
+def test_printer_settings_from_config(in_project: Path, runner: CliRunner) -> None:
+    (in_project / "studygen.toml").write_text(
+        'duplex = "short-edge"\n[printers.bureau]\nback_offset = [1.5, -0.5]\n'
+    )
+    from studygen.config import resolve_options
+
+    options = resolve_options(in_project, printer="bureau")
+    assert options.back_offset == (1.5, -0.5) and options.duplex == "short-edge"
+    assert resolve_options(in_project, printer="bureau", back_offset="0,0").back_offset == (0, 0)
+    result = runner.invoke(app, ["build", "--printer", "maison"])
+    assert (
+        result.exit_code == 2 and 'printer "maison" is not in [printers] (bureau)' in result.output
+    )
+
+
+def test_calibrate_writes_a_two_page_sheet_and_never_overwrites_other_files(
+    in_project: Path, runner: CliRunner
+) -> None:
+    result = runner.invoke(app, ["calibrate", "--paper", "letter"])
+    assert result.exit_code == 0, result.output
+    from pypdf import PdfReader
+
+    reader = PdfReader(in_project / "calibration.pdf")
+    assert len(reader.pages) == 2
+    assert float(reader.pages[0].mediabox.width) == pytest.approx(612, abs=0.5)
+    front = reader.pages[0].extract_text()
+    assert "+10" in front and "-10" in front and "back_offset" in front
+    assert runner.invoke(app, ["calibrate", "--paper", "letter"]).exit_code == 0  # its own file
+    (in_project / "notes.pdf").write_bytes(b"%PDF-1.4 mine")
+    refused = runner.invoke(app, ["calibrate", "--out", "notes.pdf"])
+    assert refused.exit_code == 1 and "not a calibration sheet" in refused.output
+    assert (in_project / "notes.pdf").read_bytes() == b"%PDF-1.4 mine"
