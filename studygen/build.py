@@ -15,17 +15,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from studygen import pdf, render
+from studygen import pdf, render, summary
+from studygen.cards import PAPERS
 from studygen.config import BuildOptions
 from studygen.errors import Problem, SourceError, StudygenError
-from studygen.fit import largest_fitting
 from studygen.flashcards import make_flashcards
 from studygen.load import SOURCE_SUFFIXES, Source, load_source
 
 log = logging.getLogger(__name__)
-
-KEY_POINT_SIZES = [12.0, 11.5, 11.0, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0]
 
 
 @dataclass
@@ -197,23 +196,53 @@ def _css_warnings(source: Source, name: str, rendered: pdf.Rendered) -> list[Pro
 
 
 def _make_key_points(source: Source, options: BuildOptions) -> Output:
+    """The one-page summary at the largest type that fits, or a clear error."""
     lay_out = _renderer("key-points", source, options)
-    fit = largest_fitting(
-        KEY_POINT_SIZES,
-        lambda size: _one_page(lay_out(render.key_points_context(source.doc, options.paper, size))),
-    )
-    if not fit.fits:
-        raise SourceError.single(
-            source.path,
-            source.line_of("key_points"),
-            0,
-            f"the key points do not fit on one page even at {fit.size:g} pt — shorten them",
+    paper = PAPERS[options.paper]
+    page = summary.Page(paper.width, paper.height)
+
+    def context(
+        items: list[summary.Item], layout: summary.Layout, height: float, widths: object
+    ) -> dict[str, Any]:
+        values = summary.context_values(layout, items)
+        shared = render.key_points_context(source.doc, options.paper)
+        page_size = {"width": page.width, "height": height}
+        return {**shared, **values, "page": page_size, "measure_widths": widths}
+
+    def measure(items: list[summary.Item], size: float) -> tuple[dict[int, float], float]:
+        layout = summary.Layout(size, 1)
+        widths = summary.measure_widths(page)
+        rendered = lay_out(context(items, layout, summary.MEASURE_PAGE_MM, widths))
+        heights = summary.box_heights(rendered.document)
+        return {c: heights[f"body-{c}"] for c in widths}, heights["header"]
+
+    def verify(
+        items: list[summary.Item], layout: summary.Layout
+    ) -> tuple[pdf.Rendered, float | None]:
+        rendered = lay_out(context(items, layout, page.height, None))
+        if rendered.pages != 1:
+            return rendered, None
+        return rendered, 0.0
+
+    items = summary.gather(source.doc, options.summary_include)
+    try:
+        fit = summary.fit_summary(items, page, options.summary_min_size, measure, verify)
+    except summary.DoesNotFit as exc:
+        raise SourceError.single(source.path, source.line_of("key_points"), 0, str(exc)) from None
+    notes = []
+    if fit.dropped:
+        left_out = ", ".join(f"{count} {group}" for group, count in fit.dropped.items())
+        notes.append(f"key points: {left_out} left out for lack of room")
+    if options.verbose:
+        notes.append(
+            f"key points: {len(fit.items)} items at {fit.layout.size:g} pt in "
+            f"{fit.layout.columns} column{'s' if fit.layout.columns > 1 else ''}, "
+            f"found in {fit.passes} layout passes"
         )
-    return Output(fit.result.pdf, fit.result.pages, _css_warnings(source, "key-points", fit.result))
-
-
-def _one_page(rendered: pdf.Rendered) -> tuple[pdf.Rendered, bool]:
-    return rendered, rendered.pages == 1
+    rendered = fit.rendered
+    return Output(
+        rendered.pdf, rendered.pages, _css_warnings(source, "key-points", rendered), notes
+    )
 
 
 def write_atomic(target: Path, data: bytes) -> None:

@@ -32,6 +32,7 @@ class Output(str, Enum):
 
 
 CARDS = "Flashcards"
+SUMMARY = "Key-points sheet"
 
 
 class Duplex(str, Enum):
@@ -176,6 +177,23 @@ def build(
             "--cards-only", help="Print only these cards, e.g. 3,7-9.", rich_help_panel=CARDS
         ),
     ] = None,
+    summary_include: Annotated[
+        str | None,
+        typer.Option(
+            "--summary-include",
+            help="What the key-points sheet holds: key-points,definitions,faq "
+            "[default: key-points,definitions].",
+            rich_help_panel=SUMMARY,
+        ),
+    ] = None,
+    summary_min_size: Annotated[
+        float | None,
+        typer.Option(
+            "--summary-min-size",
+            help="Smallest type on the key-points sheet, 6 to 12 pt [default: 7].",
+            rich_help_panel=SUMMARY,
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more.")] = False,
 ) -> None:
     """Build the handout, flashcards and key-points PDFs of each source."""
@@ -201,6 +219,8 @@ def build(
             cut_marks=cut_marks.value if cut_marks else None,
             tags=tuple(tags or ()),
             cards_only=cards_only,
+            summary_include=summary_include,
+            summary_min_size=summary_min_size,
         )
         validate_card_options(options)
         paths = build_module.discover(list(sources or []), options)

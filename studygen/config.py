@@ -41,13 +41,15 @@ class BuildOptions:
     printers: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
     tags: tuple[str, ...] = ()
     cards_only: str | None = None
+    summary_include: tuple[str, ...] = ("key-points", "definitions")
+    summary_min_size: float = 7.0
     config_file: Path | None = field(default=None, compare=False)
 
 
 _FILE_KEYS = {
     "out", "only", "paper", "templates", "strict", "source_dir", "max_source_bytes",
     "cards", "card_size", "printer_margin", "duplex", "back_offset", "cut_marks", "printer",
-    "printers",
+    "printers", "summary_include", "summary_min_size",
 }  # fmt: skip
 
 
@@ -165,6 +167,17 @@ def _coerce(name: str, value: Any, where: str, base: Path) -> Any:
             raise ConfigError(f"{where}: {exc}") from None
     if name == "tags":
         return tuple(value)
+    if name == "summary_include":
+        parts = value.split(",") if isinstance(value, str) else list(value)
+        chosen = {str(p).strip() for p in parts if str(p).strip()}
+        known = ("key-points", "definitions", "faq")
+        for part in chosen - set(known):
+            raise ConfigError(f'{where}: summary part "{part}" is not one of {", ".join(known)}')
+        return tuple(k for k in known if k in chosen or k == "key-points")
+    if name == "summary_min_size":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 6 <= value <= 12:
+            raise ConfigError(f'{where}: "summary_min_size" must be between 6 and 12 (points)')
+        return float(value)
     if name == "printers":
         if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
             raise ConfigError(f"{where}: [printers] must hold one table per printer name")

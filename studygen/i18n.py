@@ -11,6 +11,7 @@ import logging
 log = logging.getLogger(__name__)
 
 EN = {
+    "definitions": "Definitions",
     "clipped": "text cut: shorten this card",
     "definition": "Definition",
     "example": "Example",
@@ -30,6 +31,7 @@ EN = {
 }
 
 FR = {
+    "definitions": "Définitions",
     "clipped": "texte coupé : raccourcir cette fiche",
     "definition": "Définition",
     "example": "Exemple",
@@ -49,6 +51,7 @@ FR = {
 }
 
 DE = {
+    "definitions": "Begriffe",
     "clipped": "Text abgeschnitten: Karte kürzen",
     "definition": "Definition",
     "example": "Beispiel",
@@ -68,6 +71,7 @@ DE = {
 }
 
 ES = {
+    "definitions": "Definiciones",
     "clipped": "texto cortado: acorte esta tarjeta",
     "definition": "Definición",
     "example": "Ejemplo",
@@ -87,6 +91,7 @@ ES = {
 }
 
 IT = {
+    "definitions": "Definizioni",
     "clipped": "testo tagliato: accorciare la scheda",
     "definition": "Definizione",
     "example": "Esempio",

@@ -174,9 +174,9 @@ def flashcards_context(
     }
 
 
-def key_points_context(doc: Document, paper: str, size: float) -> dict[str, Any]:
-    """The key points at one type size (points)."""
-    return {**_common(doc, paper), "size": size}
+def key_points_context(doc: Document, paper: str) -> dict[str, Any]:
+    """What every key-points layout shares; summary.py adds size, columns and items."""
+    return _common(doc, paper)
 
 
 def _keywords(doc: Document) -> str:

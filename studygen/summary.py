@@ -1,0 +1,298 @@
+"""The one-page key-points summary: what goes on it, and the largest type at which it fits.
+
+Fitting takes few passes. Pass 1 lays the content out once, in one column on a page
+tall enough to hold it all, and measures its height. Text area grows with the square
+of the type size and spreads over columns, so that one measurement predicts the height
+of every (size, columns) candidate; the largest size that is predicted to fit is laid
+out on the real page to verify it. Only a wrong prediction costs another pass.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from studygen import pdf
+from studygen.model import DefinitionBlock, Document
+
+PT_PER_MM = 72 / 25.4
+MAX_SIZE = 12.0
+DEFAULT_MIN_SIZE = 7.0
+LOWEST_MIN_SIZE = 6.0
+SIZE_STEP = 0.25
+INCLUDE = ("key-points", "definitions", "faq")
+DEFAULT_INCLUDE = ("key-points", "definitions")
+COLUMN_GAP_MM = 7.0
+MIN_COLUMN_EMS = 20.0  # a column narrower than this many ems reads badly
+MEASURE_PAGE_MM = 3000.0
+# margins of the page (see key-points.css): top, right, bottom, left
+PAGE_MARGINS_MM = (16.0, 17.0, 15.0, 17.0)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One block of the sheet: a term (or question) and its text."""
+
+    group: str  # "key-points", "definitions" or "faq"
+    term: str
+    text: str
+
+
+@dataclass
+class Layout:
+    """A candidate: type size, columns, and extra space between items (ems)."""
+
+    size: float
+    columns: int
+    spread: float = 0.0
+
+
+@dataclass
+class SummaryFit:
+    """The verified layout, its rendering and how it was found."""
+
+    layout: Layout
+    rendered: pdf.Rendered
+    passes: int
+    items: list[Item]
+    dropped: dict[str, int] = field(default_factory=dict)
+
+
+class DoesNotFit(Exception):
+    """Even at the minimum size in three columns the key points need more than a page."""
+
+    def __init__(self, pages: float, size: float, remove: int, total: int) -> None:
+        self.pages, self.size, self.remove, self.total = pages, size, remove, total
+        super().__init__(
+            f"key points need {pages:.1f} pages at {size:g} pt: "
+            f"shorten or remove about {remove} of {total} items"
+        )
+
+
+def gather(doc: Document, include: tuple[str, ...]) -> list[Item]:
+    """The items of the sheet, key points first, then definitions and FAQ if included."""
+    items = [Item("key-points", p.term, p.text) for p in doc.key_points]
+    if "definitions" in include:
+        seen = {p.term.casefold() for p in doc.key_points}
+        for section in doc.sections:
+            for block in section.blocks:
+                if isinstance(block, DefinitionBlock) and block.term.casefold() not in seen:
+                    seen.add(block.term.casefold())
+                    items.append(Item("definitions", block.term, block.text))
+    if "faq" in include:
+        items += [Item("faq", entry.question, entry.answer) for entry in doc.faq]
+    return items
+
+
+@dataclass
+class Page:
+    """The page's printable box for the content, in millimetres."""
+
+    width: float
+    height: float
+
+    @property
+    def content_width(self) -> float:
+        """Width between the side margins."""
+        return self.width - PAGE_MARGINS_MM[1] - PAGE_MARGINS_MM[3]
+
+    @property
+    def content_height(self) -> float:
+        """Height between the top and bottom margins."""
+        return self.height - PAGE_MARGINS_MM[0] - PAGE_MARGINS_MM[2]
+
+    def column_width(self, columns: int) -> float:
+        """Width of one column, millimetres."""
+        return (self.content_width - (columns - 1) * COLUMN_GAP_MM) / columns
+
+
+def candidates(page: Page, minimum: float) -> list[Layout]:
+    """Every (size, columns) worth trying, largest type first, fewer columns first."""
+    found = []
+    steps = int(round((MAX_SIZE - minimum) / SIZE_STEP))
+    for step in range(steps + 1):
+        size = MAX_SIZE - step * SIZE_STEP
+        for columns in (1, 2, 3):
+            if page.column_width(columns) * PT_PER_MM >= MIN_COLUMN_EMS * size or columns == 1:
+                found.append(Layout(size, columns))
+    return found
+
+
+Measure = Callable[[list[Item], float], tuple[dict[int, float], float]]
+Verify = Callable[[list[Item], Layout], tuple[pdf.Rendered, float | None]]
+BALANCE = 1.05  # columns hold whole blocks, so the tallest is a little over the average
+
+
+@dataclass
+class _Model:
+    """Height of the content set in one column of each width, as a function of type size.
+
+    Each measurement pass lays the content out once per column width (1, 2 and 3 columns)
+    in one document. With one measured size, height is taken to grow with the square of
+    the size (text area); with two, ``a·s + b·s²`` goes through both points, which also
+    covers what grows only linearly (headings, spacing, short last lines).
+    """
+
+    points: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
+    header: float = 0.0  # at MAX_SIZE
+
+    def add(self, size: float, heights: dict[int, float]) -> None:
+        for columns, height in heights.items():
+            known = self.points.setdefault(columns, [])
+            known[:] = [p for p in known if p[0] != size][-1:] + [(size, height)]
+
+    def column_height(self, layout: Layout) -> float:
+        """Predicted height of the tallest column (mm)."""
+        points = self.points[layout.columns]
+        s = layout.size
+        if len(points) == 1:
+            ((s0, h0),) = points
+            total = h0 * (s / s0) ** 2
+        else:
+            (s0, h0), (s1, h1) = points[-2:]
+            b = (h0 / s0 - h1 / s1) / (s0 - s1)
+            a = h0 / s0 - b * s0
+            total = a * s + b * s * s
+        return total / layout.columns * (BALANCE if layout.columns > 1 else 1.0)
+
+
+@dataclass
+class _Fitter:
+    page: Page
+    minimum: float
+    model: _Model = field(default_factory=_Model)
+    pessimism: float = 1.0
+
+    def available(self, layout: Layout) -> float:
+        return self.page.content_height - self.model.header * layout.size / MAX_SIZE
+
+    def predicted(self, layout: Layout) -> float:
+        return self.model.column_height(layout) * self.pessimism
+
+    def choose(self, below: Layout | None = None) -> tuple[Layout, float] | None:
+        """The largest candidate predicted to fit (under ``below``), and its free height."""
+        for layout in candidates(self.page, self.minimum):
+            if below is not None and (layout.size, -layout.columns) >= (below.size, -below.columns):
+                continue
+            free = self.available(layout) - self.predicted(layout)
+            if free >= self.available(layout) * 0.015:
+                return layout, free
+        return None
+
+    def smallest(self) -> Layout:
+        return candidates(self.page, self.minimum)[-1]
+
+    def measure(self, measure: Measure, items: list[Item], size: float) -> None:
+        heights, header = measure(items, size)
+        self.model.add(size, heights)
+        self.model.header = header * MAX_SIZE / size
+
+
+def fit_summary(
+    items: list[Item], page: Page, minimum: float, measure: Measure, verify: Verify
+) -> SummaryFit:
+    """Find the largest type at which ``items`` fit one page; drop optional items if needed.
+
+    ``measure(items, size)`` lays the content out at ``size`` once per column width on a
+    page too tall to overflow and returns ({columns: height}, header height) in mm;
+    ``verify(items, layout)`` lays out on the real page and returns the rendering and the
+    free height in mm (None when it does not fit on one page).
+    """
+    passes = 0
+    dropped: dict[str, int] = {}
+    while True:
+        fitter = _Fitter(page, minimum)
+        fitter.measure(measure, items, MAX_SIZE)
+        passes += 1
+        choice = fitter.choose()
+        if (
+            choice is None or choice[0].size < MAX_SIZE
+        ):  # far from the measured size: measure near it
+            guess = choice[0] if choice else fitter.smallest()
+            fitter.measure(measure, items, guess.size)
+            passes += 1
+            choice = fitter.choose()
+        smallest = fitter.smallest()
+        if choice is None and fitter.predicted(smallest) < fitter.available(smallest) * 1.08:
+            choice = (smallest, 0.0)  # a near miss: let the real page decide
+        if choice is not None:
+            break
+        optional = [i for i in items if i.group != "key-points"]
+        if not optional:
+            raise _does_not_fit(fitter, items)
+        # drop optional items from the end, as many as the measurement says are too many
+        ratio = fitter.predicted(fitter.smallest()) / fitter.available(fitter.smallest())
+        excess = min(len(optional), max(1, math.ceil(len(items) * (1 - 1 / ratio))))
+        for item in optional[-excess:]:
+            dropped[item.group] = dropped.get(item.group, 0) + 1
+        items = [i for i in items if i not in optional[-excess:]]
+    layout, free = choice
+    layout.spread = _spread(free, layout, len(items))
+    while True:
+        rendered, left = verify(items, layout)
+        passes += 1
+        if left is not None:
+            return SummaryFit(layout, rendered, passes, items, dropped)
+        if layout.spread:  # the prediction was optimistic: first give back the extra space
+            layout = Layout(layout.size, layout.columns)
+            continue
+        if layout == fitter.smallest():
+            raise _does_not_fit(fitter, items)
+        fitter.pessimism *= 1.03  # a little pessimism, then the next candidate that fits
+        layout, free = fitter.choose(below=layout) or (fitter.smallest(), 0.0)
+
+
+def _spread(free: float, layout: Layout, count: int) -> float:
+    """Extra space between items (ems) so that short content uses the page, not its top."""
+    if layout.size < MAX_SIZE or count < 2:
+        return 0.0
+    rows = count if layout.columns == 1 else math.ceil(count / layout.columns)
+    per_gap_mm = free * 0.8 / max(1, rows)
+    return round(min(5.0, per_gap_mm * PT_PER_MM / layout.size), 2)
+
+
+def _does_not_fit(fitter: _Fitter, items: list[Item]) -> DoesNotFit:
+    smallest = fitter.smallest()
+    pages = max(1.05, fitter.predicted(smallest) / fitter.available(smallest))
+    remove = max(1, math.ceil(len(items) * (1 - 1 / pages)))
+    return DoesNotFit(pages, fitter.minimum, remove, len(items))
+
+
+def measure_widths(page: Page) -> dict[int, float]:
+    """Column width (mm) for each column count, for the measuring pass."""
+    return {columns: page.column_width(columns) for columns in (1, 2, 3)}
+
+
+def context_values(layout: Layout, items: list[Item]) -> dict[str, Any]:
+    """What the key-points template needs besides the document."""
+    groups: dict[str, list[Item]] = {}
+    for item in items:
+        groups.setdefault(item.group, []).append(item)
+    return {
+        "size": layout.size,
+        "columns": layout.columns,
+        "spread": layout.spread,
+        "groups": [(name, groups[name]) for name in INCLUDE if name in groups],
+        "column_gap": COLUMN_GAP_MM,
+    }
+
+
+MM_PER_PX = 25.4 / 96
+
+
+def box_heights(document: Any, attribute: str = "data-measure") -> dict[str, float]:
+    """Height (mm) of every box marked ``attribute``, its fragments on all pages added up."""
+    heights: dict[str, float] = {}
+    for page in document.pages:
+        seen: set[str] = set()
+        for box in page._page_box.descendants(placeholders=True):
+            element = getattr(box, "element", None)
+            if element is None or box.element_tag != element.tag:
+                continue
+            name = element.get(attribute)
+            if name and name not in seen:
+                seen.add(name)
+                heights[name] = heights.get(name, 0.0) + box.margin_height() * MM_PER_PX
+    return heights

@@ -1,0 +1,168 @@
+"""The key-points sheet: exactly one page, the largest type that fits, or a clear error."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from conftest import EXAMPLES, MakeProject
+from pdfread import PT_PER_MM
+
+from studygen.build import build, check
+from studygen.config import BuildOptions
+from studygen.load import load_source
+from studygen.summary import gather
+
+WORDS = "immune response cytokines antibodies lymphocytes regulate inflammation tissue".split()  # noqa: SIM905
+
+
+def points_source(count: int, lang: str = "en", extra: str = "") -> str:
+    lines = ["title: Summary test", f"lang: {lang}", "sections:", "  - title: S", "    blocks:"]
+    lines += ["      - kind: text", "        text: x", "key_points:"]
+    for n in range(count):
+        length = (8, 14, 22)[n % 3]
+        text = " ".join(WORDS[(n + k) % len(WORDS)] for k in range(length))
+        lines += [f"  - term: Point {n + 1}", f"    text: {text.capitalize()}."]
+    return "\n".join(lines) + "\n" + extra
+
+
+def body_size(path: Path) -> float:
+    """The type size of the key points' text (the serif font), in points."""
+    with pdfplumber.open(path) as pdf:
+        sizes = [c["size"] for c in pdf.pages[0].chars if "Serif" in c["fontname"]]
+    return max(sizes)
+
+
+def assert_inside_printable_area(path: Path, margin_mm: float = 10) -> None:
+    with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) == 1
+        page = pdf.pages[0]
+        limit = margin_mm * PT_PER_MM
+        for char in page.chars:
+            assert char["x0"] >= limit and char["top"] >= limit, char["text"]
+            assert char["x1"] <= page.width - limit, char["text"]
+            assert char["bottom"] <= page.height - limit, char["text"]
+
+
+def build_points(
+    project: Path, paper: str = "a4", out: str = "out", **options: object
+) -> tuple[bool, list[str], Path]:
+    opts = BuildOptions(out=project / out, only=("key-points",), paper=paper, **options)  # type: ignore[arg-type]
+    report = build([project / "s.yaml"], opts)
+    return report.ok, report.problems, project / out / "s" / "key-points.pdf"
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_one_page_or_a_clear_error_and_type_never_grows(
+    paper: str, make_project: MakeProject
+) -> None:
+    counts = [1, 4, 10, 18, 28, 45, 120] if paper == "a4" else [2, 16, 120]
+    previous = 99.0
+    outcomes = []
+    for count in counts:
+        project = make_project({"s.yaml": points_source(count)})
+        ok, problems, path = build_points(project, paper, out=f"out{count}")
+        if ok:
+            assert_inside_printable_area(path)
+            size = body_size(path)
+            assert 7 - 0.01 <= size <= 12 + 0.01
+            assert size <= previous + 0.01, (count, size, previous)
+            previous = size
+            outcomes.append("fits")
+        else:
+            assert not path.exists()
+            assert len(problems) == 1
+            expected = rf"s\.yaml:8: key points need \d+\.\d pages at 7 pt: shorten or remove about \d+ of {count} items"  # noqa: E501
+            assert re.search(expected, problems[0]), problems[0]
+            previous = 0.0  # once it does not fit, more content never fits
+            outcomes.append("error")
+    assert outcomes[0] == "fits" and outcomes[-1] == "error"
+    assert outcomes == sorted(outcomes, key=lambda o: o == "error")
+
+
+def test_short_content_is_large_and_uses_the_page(make_project: MakeProject) -> None:
+    project = make_project({"s.yaml": points_source(4)})
+    ok, _, path = build_points(project)
+    assert ok and body_size(path) == pytest.approx(12, abs=0.01)
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        bottom = max(c["bottom"] for c in page.chars)
+    assert bottom > page.height * 0.6  # spread down the page, not bunched at the top
+
+
+def test_bundled_example_fills_two_thirds_of_the_page(built_a4: Path) -> None:
+    for stem in ("immunomodulation", "photosynthesis"):
+        path = built_a4 / stem / "key-points.pdf"
+        assert_inside_printable_area(path)
+        with pdfplumber.open(path) as pdf:
+            page = pdf.pages[0]
+            top = min(c["top"] for c in page.chars)
+            bottom = max(c["bottom"] for c in page.chars)
+        printable = page.height - 31 * PT_PER_MM
+        assert (bottom - top) / printable >= 2 / 3, stem
+
+
+def test_definitions_are_gathered_by_default_and_faq_on_request(make_project: MakeProject) -> None:
+    doc = load_source(EXAMPLES / "immunomodulation.yaml").doc
+    default = gather(doc, ("key-points", "definitions"))
+    assert [i.group for i in default].count("key-points") == len(doc.key_points)
+    terms = [i.term for i in default if i.group == "definitions"]
+    assert "Vaccin" in terms and "Immunomodulation" not in terms  # already a key point
+    with_faq = gather(doc, ("key-points", "faq"))
+    assert [i.group for i in with_faq].count("faq") == len(doc.faq)
+    assert not [i for i in with_faq if i.group == "definitions"]
+
+
+def test_summary_include_faq_reaches_the_pdf(make_project: MakeProject) -> None:
+    extra = "faq:\n  - question: Is this on the sheet?\n    answer: Only when asked for.\n"
+    project = make_project({"s.yaml": points_source(3, extra=extra)})
+    ok, _, path = build_points(project, summary_include=("key-points", "faq"))
+    assert ok
+    with pdfplumber.open(path) as pdf:
+        text = pdf.pages[0].extract_text() or ""
+    assert "Is this on the sheet?" in text and "FREQUENTLY ASKED QUESTIONS" in text.upper()
+
+
+def test_optional_items_are_dropped_before_key_points_fail(make_project: MakeProject) -> None:
+    definitions = "".join(
+        f"      - kind: definition\n        term: Term {n}\n"
+        f"        text: {'A long definition. ' * 12}\n"
+        for n in range(40)
+    )
+    text = points_source(6).replace("      - kind: text\n        text: x\n", definitions)
+    project = make_project({"s.yaml": text})
+    notes: list[str] = []
+    options = BuildOptions(out=project / "out", only=("key-points",))
+    report = build(
+        [project / "s.yaml"], options, notify=lambda kind, message: notes.append(message)
+    )
+    assert report.ok
+    assert any("definitions left out for lack of room" in n for n in notes)
+    with pdfplumber.open(project / "out" / "s" / "key-points.pdf") as pdf:
+        assert len(pdf.pages) == 1
+        assert "Point 6" in (pdf.pages[0].extract_text() or "")
+
+
+def test_long_unbreakable_strings_stay_on_the_page(make_project: MakeProject) -> None:
+    url = "https://example.org/" + "a" * 180
+    chemical = "Methylenedioxy" * 12
+    text = points_source(2).replace("    text: ", f"    text: See {url} and {chemical} ", 1)
+    project = make_project({"s.yaml": text})
+    ok, _, path = build_points(project)
+    assert ok
+    assert_inside_printable_area(path)
+
+
+def test_check_reports_the_same_error_without_writing(make_project: MakeProject) -> None:
+    project = make_project({"s.yaml": points_source(150)})
+    report = check([project / "s.yaml"], BuildOptions(only=("key-points",)))
+    assert not report.ok and "key points need" in report.problems[0]
+    assert not (project / "out").exists()
+
+
+def test_french_sheet_is_labelled_in_french(built_a4: Path) -> None:
+    with pdfplumber.open(built_a4 / "immunomodulation" / "key-points.pdf") as pdf:
+        text = pdf.pages[0].extract_text() or ""
+    assert "POINTS CLÉS" in text and "DÉFINITIONS" in text
