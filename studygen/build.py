@@ -92,9 +92,10 @@ def build(sources: list[Path], options: BuildOptions, notify: Notify | None = No
                 say("warning", str(warning))
             for name, output in made.items():
                 target = output_path(options.out, path, name)
-                write_atomic(target, output.pdf)
-                report.written.append(Written(target, output.pages))
-                say("wrote", f"{target} ({output.pages} page{'s' if output.pages != 1 else ''})")
+                write_atomic(target, output.rendered.pdf)
+                pages = output.rendered.pages
+                report.written.append(Written(target, pages))
+                say("wrote", f"{target} ({pages} page{'s' if pages != 1 else ''})")
                 for note in output.notes:
                     say("note", note)
             report.built_sources.append(path)
@@ -151,10 +152,9 @@ def output_path(out: Path, source: Path, output: str) -> Path:
 
 @dataclass
 class Output:
-    """One laid-out output: its PDF, page count, warnings and notes for the user."""
+    """One laid-out output, its warnings and notes; PDF bytes are made only when written."""
 
-    pdf: bytes
-    pages: int
+    rendered: pdf.Rendered
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -169,13 +169,13 @@ def _make(name: str, source: Source, options: BuildOptions) -> Output | None:
         rendered = _renderer(name, source, options)(
             render.handout_context(source.doc, options.paper)
         )
-        return Output(rendered.pdf, rendered.pages, _css_warnings(source, name, rendered))
+        return Output(rendered, _css_warnings(source, name, rendered))
     if name == "flashcards":
         sheets = make_flashcards(source, options, _renderer(name, source, options))
         warnings = [*sheets.warnings]
         warnings += _css_warnings(source, name, sheets.rendered)
         notes = sheets.notes if options.verbose else sheets.notes[1:]
-        return Output(sheets.rendered.pdf, sheets.rendered.pages, warnings, notes)
+        return Output(sheets.rendered, warnings, notes)
     return _make_key_points(source, options)
 
 
@@ -205,7 +205,7 @@ def _make_key_points(source: Source, options: BuildOptions) -> Output:
         items: list[summary.Item], layout: summary.Layout, height: float, widths: object
     ) -> dict[str, Any]:
         values = summary.context_values(layout, items)
-        shared = render.key_points_context(source.doc, options.paper)
+        shared = render.key_points_context(source.doc)
         page_size = {"width": page.width, "height": height}
         return {**shared, **values, "page": page_size, "measure_widths": widths}
 
@@ -216,13 +216,9 @@ def _make_key_points(source: Source, options: BuildOptions) -> Output:
         heights = summary.box_heights(rendered.document)
         return {c: heights[f"body-{c}"] for c in widths}, heights["header"]
 
-    def verify(
-        items: list[summary.Item], layout: summary.Layout
-    ) -> tuple[pdf.Rendered, float | None]:
+    def verify(items: list[summary.Item], layout: summary.Layout) -> pdf.Rendered | None:
         rendered = lay_out(context(items, layout, page.height, None))
-        if rendered.pages != 1:
-            return rendered, None
-        return rendered, 0.0
+        return rendered if rendered.pages == 1 else None
 
     items = summary.gather(source.doc, options.summary_include)
     try:
@@ -239,10 +235,7 @@ def _make_key_points(source: Source, options: BuildOptions) -> Output:
             f"{fit.layout.columns} column{'s' if fit.layout.columns > 1 else ''}, "
             f"found in {fit.passes} layout passes"
         )
-    rendered = fit.rendered
-    return Output(
-        rendered.pdf, rendered.pages, _css_warnings(source, "key-points", rendered), notes
-    )
+    return Output(fit.rendered, _css_warnings(source, "key-points", fit.rendered), notes)
 
 
 def write_atomic(target: Path, data: bytes) -> None:

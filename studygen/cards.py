@@ -266,7 +266,6 @@ class Plan:
     layout: CardLayout
     duplex: str
     pages: tuple[SheetPage, ...]
-    per_sheet: int
 
 
 def plan_sheets(
@@ -315,7 +314,7 @@ def plan_sheets(
         pages = fronts + backs[::-1]
     else:
         pages = fronts + backs
-    return Plan(layout, duplex, tuple(pages), per_sheet)
+    return Plan(layout, duplex, tuple(pages))
 
 
 def _flip(row: int, column: int, layout: CardLayout, duplex: str) -> tuple[int, int]:
@@ -362,7 +361,7 @@ def _plan_fold(
                     Cell(x, mirrored_y, layout.card_width, layout.card_height, card, "back")
                 )
         pages.append(SheetPage("fold", sheet, tuple(cells), marks, fold))
-    return Plan(half_layout, "fold", tuple(pages), per_page)
+    return Plan(half_layout, "fold", tuple(pages))
 
 
 def cut_guides(

@@ -133,6 +133,22 @@ def render_pdf(
     return Rendered(document, warnings, identifier)
 
 
+def marked_boxes(document: Any, attribute: str) -> Iterator[tuple[int, str, Any]]:
+    """(page index, value, box) for each box an element marked ``attribute`` made itself.
+
+    Anonymous boxes that WeasyPrint wraps around an element's content share its element
+    but not its tag, and are left out; absolutely placed boxes are included.
+    """
+    for number, page in enumerate(document.pages):
+        for box in page._page_box.descendants(placeholders=True):
+            element = getattr(box, "element", None)
+            if element is None or box.element_tag != element.tag:
+                continue
+            value = element.get(attribute)
+            if value is not None:
+                yield number, value, box
+
+
 def overflow_ratios(document: Any, attribute: str = "data-fit") -> dict[str, float]:
     """For each box marked ``attribute``: the height its content needs over the height it has.
 
@@ -140,14 +156,9 @@ def overflow_ratios(document: Any, attribute: str = "data-fit") -> dict[str, flo
     is measured against it.
     """
     ratios: dict[str, float] = {}
-    for page in document.pages:
-        for box in page._page_box.descendants(placeholders=True):
-            element = getattr(box, "element", None)
-            if element is None or not getattr(box, "children", None):
-                continue
-            face = element.get(attribute)
-            if face is None or face in ratios or box.element_tag != element.tag:
-                continue
-            needed = sum(child.margin_height() for child in box.children)
-            ratios[face] = needed / box.height if box.height else float("inf")
+    for _, face, box in marked_boxes(document, attribute):
+        if face in ratios or not getattr(box, "children", None):
+            continue
+        needed = sum(child.margin_height() for child in box.children)
+        ratios[face] = needed / box.height if box.height else float("inf")
     return ratios

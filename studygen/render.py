@@ -85,12 +85,11 @@ def render_html(output: str, context: dict[str, Any], overrides: Path | None = N
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 
-def _common(doc: Document, paper: str) -> dict[str, Any]:
+def _common(doc: Document) -> dict[str, Any]:
     return {
         "doc": doc,
         "lang": doc.lang,
         "labels": labels_for(doc.lang),
-        "page_size": PAGE_SIZES[paper],
         "created": creation_date(),
         "generator": f"studygen {__version__}",
         "keywords": _keywords(doc),
@@ -115,7 +114,7 @@ def handout_context(doc: Document, paper: str) -> dict[str, Any]:
         }
         for s, section in enumerate(doc.sections)
     ]
-    return {**_common(doc, paper), "sections": sections}
+    return {**_common(doc), "page_size": PAGE_SIZES[paper], "sections": sections}
 
 
 FRONT_SIZE = 13.5  # points: a question is read at arm's length
@@ -166,7 +165,7 @@ def flashcards_context(
         pages.append({"kind": page.kind, "cells": cells, "marks": page.marks, "fold": page.fold})
     paper = plan.layout.paper
     return {
-        **_common(doc, "a4"),
+        **_common(doc),
         "pages": pages,
         "total": total,
         "paper": {"width": paper.width, "height": paper.height},
@@ -174,9 +173,9 @@ def flashcards_context(
     }
 
 
-def key_points_context(doc: Document, paper: str) -> dict[str, Any]:
+def key_points_context(doc: Document) -> dict[str, Any]:
     """What every key-points layout shares; summary.py adds size, columns and items."""
-    return _common(doc, paper)
+    return _common(doc)
 
 
 def _keywords(doc: Document) -> str:

@@ -121,7 +121,7 @@ def candidates(page: Page, minimum: float) -> list[Layout]:
 
 
 Measure = Callable[[list[Item], float], tuple[dict[int, float], float]]
-Verify = Callable[[list[Item], Layout], tuple[pdf.Rendered, float | None]]
+Verify = Callable[[list[Item], Layout], pdf.Rendered | None]
 BALANCE = 1.05  # columns hold whole blocks, so the tallest is a little over the average
 
 
@@ -197,8 +197,8 @@ def fit_summary(
 
     ``measure(items, size)`` lays the content out at ``size`` once per column width on a
     page too tall to overflow and returns ({columns: height}, header height) in mm;
-    ``verify(items, layout)`` lays out on the real page and returns the rendering and the
-    free height in mm (None when it does not fit on one page).
+    ``verify(items, layout)`` lays out on the real page and returns the rendering, or
+    None when it does not fit on one page.
     """
     passes = 0
     dropped: dict[str, int] = {}
@@ -231,9 +231,9 @@ def fit_summary(
     layout, free = choice
     layout.spread = _spread(free, layout, len(items))
     while True:
-        rendered, left = verify(items, layout)
+        rendered = verify(items, layout)
         passes += 1
-        if left is not None:
+        if rendered is not None:
             return SummaryFit(layout, rendered, passes, items, dropped)
         if layout.spread:  # the prediction was optimistic: first give back the extra space
             layout = Layout(layout.size, layout.columns)
@@ -285,14 +285,9 @@ MM_PER_PX = 25.4 / 96
 def box_heights(document: Any, attribute: str = "data-measure") -> dict[str, float]:
     """Height (mm) of every box marked ``attribute``, its fragments on all pages added up."""
     heights: dict[str, float] = {}
-    for page in document.pages:
-        seen: set[str] = set()
-        for box in page._page_box.descendants(placeholders=True):
-            element = getattr(box, "element", None)
-            if element is None or box.element_tag != element.tag:
-                continue
-            name = element.get(attribute)
-            if name and name not in seen:
-                seen.add(name)
-                heights[name] = heights.get(name, 0.0) + box.margin_height() * MM_PER_PX
+    seen: set[tuple[int, str]] = set()
+    for number, name, box in pdf.marked_boxes(document, attribute):
+        if name and (number, name) not in seen:
+            seen.add((number, name))
+            heights[name] = heights.get(name, 0.0) + box.margin_height() * MM_PER_PX
     return heights
