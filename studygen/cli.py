@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -33,6 +33,21 @@ class Output(str, Enum):
 
 CARDS = "Flashcards"
 SUMMARY = "Key-points sheet"
+
+
+def _card(flag: str, help_text: str) -> Any:
+    """An option listed under "Flashcards" in ``build --help``."""
+    return typer.Option(flag, help=_literal(help_text), rich_help_panel=CARDS)
+
+
+def _summary(flag: str, help_text: str) -> Any:
+    """An option listed under "Key-points sheet" in ``build --help``."""
+    return typer.Option(flag, help=_literal(help_text), rich_help_panel=SUMMARY)
+
+
+def _literal(help_text: str) -> str:
+    """Help text shown as written: Rich would take ``[default: 5]`` for markup and drop it."""
+    return help_text.replace("[", "\\[")
 
 
 class Duplex(str, Enum):
@@ -104,14 +119,14 @@ SourcesArg = Annotated[
 def build(
     sources: SourcesArg = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder [default: build]")
+        Path | None, typer.Option("--out", "-o", help=_literal("Output folder [default: build]"))
     ] = None,
     only: Annotated[
         list[Output] | None,
         typer.Option("--only", help="Build only this output (repeatable).", show_default=False),
     ] = None,
     paper: Annotated[
-        PaperName | None, typer.Option("--paper", help="Paper size [default: a4]")
+        PaperName | None, typer.Option("--paper", help=_literal("Paper size [default: a4]"))
     ] = None,
     templates: Annotated[
         Path | None, typer.Option("--templates", help="A folder of template overrides.")
@@ -120,78 +135,44 @@ def build(
         bool | None, typer.Option("--strict/--no-strict", help="Treat warnings as errors.")
     ] = None,
     cards: Annotated[
-        str | None,
-        typer.Option(
-            "--cards", help="Card layout preset (see `studygen layouts`).", rich_help_panel=CARDS
-        ),
+        str | None, _card("--cards", "Card layout preset (see `studygen layouts`).")
     ] = None,
     card_size: Annotated[
-        str | None,
-        typer.Option(
-            "--card-size",
-            help="Custom card size, e.g. 63x88mm or 2.5x3.5in.",
-            rich_help_panel=CARDS,
-        ),
+        str | None, _card("--card-size", "Custom card size, e.g. 63x88mm or 2.5x3.5in.")
     ] = None,
     printer_margin: Annotated[
-        float | None,
-        typer.Option(
-            "--printer-margin", help="Unprintable margin in mm [default: 5].", rich_help_panel=CARDS
-        ),
+        float | None, _card("--printer-margin", "Unprintable margin in mm [default: 5].")
     ] = None,
     duplex: Annotated[
-        Duplex | None,
-        typer.Option(
-            "--duplex",
-            help="How the backs are printed [default: long-edge].",
-            rich_help_panel=CARDS,
-        ),
+        Duplex | None, _card("--duplex", "How the backs are printed [default: long-edge].")
     ] = None,
     back_offset: Annotated[
-        str | None,
-        typer.Option(
-            "--back-offset", help="Shift every back page by X,Y mm.", rich_help_panel=CARDS
-        ),
+        str | None, _card("--back-offset", "Shift every back page by X,Y mm.")
     ] = None,
     printer: Annotated[
-        str | None,
-        typer.Option(
-            "--printer",
-            help="Use a printer's settings from [printers.NAME].",
-            rich_help_panel=CARDS,
-        ),
+        str | None, _card("--printer", "Use a printer's settings from [printers.NAME].")
     ] = None,
     cut_marks: Annotated[
-        CutMarks | None,
-        typer.Option("--cut-marks", help="Cut guides [default: by layout].", rich_help_panel=CARDS),
+        CutMarks | None, _card("--cut-marks", "Cut guides [default: by layout].")
     ] = None,
     tags: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tags", help="Print only cards with this tag (repeatable).", rich_help_panel=CARDS
-        ),
+        list[str] | None, _card("--tags", "Print only cards with this tag (repeatable).")
     ] = None,
     cards_only: Annotated[
-        str | None,
-        typer.Option(
-            "--cards-only", help="Print only these cards, e.g. 3,7-9.", rich_help_panel=CARDS
-        ),
+        str | None, _card("--cards-only", "Print only these cards, e.g. 3,7-9.")
     ] = None,
     summary_include: Annotated[
         str | None,
-        typer.Option(
+        _summary(
             "--summary-include",
-            help="What the key-points sheet holds: key-points,definitions,faq "
+            "What the key-points sheet holds: key-points,definitions,faq "
             "[default: key-points,definitions].",
-            rich_help_panel=SUMMARY,
         ),
     ] = None,
     summary_min_size: Annotated[
         float | None,
-        typer.Option(
-            "--summary-min-size",
-            help="Smallest type on the key-points sheet, 6 to 12 pt [default: 7].",
-            rich_help_panel=SUMMARY,
+        _summary(
+            "--summary-min-size", "Smallest type on the key-points sheet, 6 to 12 pt [default: 7]."
         ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more.")] = False,
