@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -22,7 +23,9 @@ from studygen.cards import PAPERS
 from studygen.config import BuildOptions
 from studygen.errors import Problem, SourceError, StudygenError
 from studygen.flashcards import make_flashcards
+from studygen.i18n import unknown_language
 from studygen.load import SOURCE_SUFFIXES, Source, load_source
+from studygen.model import ImageBlock
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +87,10 @@ def build(sources: list[Path], options: BuildOptions, notify: Notify | None = No
                     say("note", f"{path}: no {name.replace('-', ' ')} in this source, skipped")
                 else:
                     made[name] = output
-            warnings = [w for output in made.values() for w in output.warnings]
+            for name, output in made.items():
+                _write_pdf(source, name, output)
+            warnings = _source_warnings(source)
+            warnings += [w for output in made.values() for w in output.warnings]
             if options.strict and warnings:
                 raise SourceError(warnings)
             for warning in warnings:
@@ -92,7 +98,7 @@ def build(sources: list[Path], options: BuildOptions, notify: Notify | None = No
                 say("warning", str(warning))
             for name, output in made.items():
                 target = output_path(options.out, path, name)
-                write_atomic(target, output.rendered.pdf)
+                write_atomic(target, output.pdf)
                 pages = output.rendered.pages
                 report.written.append(Written(target, pages))
                 say("wrote", f"{target} ({pages} page{'s' if pages != 1 else ''})")
@@ -111,7 +117,7 @@ def check(sources: list[Path], options: BuildOptions) -> Report:
     for path in sources:
         try:
             source = load_source(path, options.max_source_bytes)
-            problems = []
+            problems = _source_warnings(source)
             for name in ("flashcards", "key-points"):
                 if name in options.only:
                     output = _make(name, source, options)
@@ -157,6 +163,24 @@ class Output:
     rendered: pdf.Rendered
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    pdf: bytes = b""
+
+
+def _write_pdf(source: Source, name: str, output: Output) -> None:
+    """Make the PDF bytes now, so that what WeasyPrint says while writing counts as a warning."""
+    seen = len(output.rendered.warnings)
+    output.pdf = output.rendered.pdf
+    late = output.rendered.warnings[seen:]
+    output.warnings += [Problem(source.path, 0, 0, f"{name}: {w}") for w in dict.fromkeys(late)]
+
+
+def _source_warnings(source: Source) -> list[Problem]:
+    """Warnings about the source as a whole: a language studygen has no labels for."""
+    message = unknown_language(source.doc.lang)
+    if message is None:
+        return []
+    line, col = source.positions.value_of(("lang",))
+    return [Problem(source.path, line, col, message)]
 
 
 def _make(name: str, source: Source, options: BuildOptions) -> Output | None:
@@ -167,8 +191,9 @@ def _make(name: str, source: Source, options: BuildOptions) -> Output | None:
         return None
     if name == "handout":
         rendered = _renderer(name, source, options)(
-            render.handout_context(source.doc, options.paper)
+            render.handout_context(source.doc, options.paper, options.toc)
         )
+        _check_images(source, rendered)
         return Output(rendered, _css_warnings(source, name, rendered))
     if name == "flashcards":
         sheets = make_flashcards(source, options, _renderer(name, source, options))
@@ -185,9 +210,36 @@ def _renderer(name: str, source: Source, options: BuildOptions) -> Callable[...,
 
     def lay_out(context: dict[str, object]) -> pdf.Rendered:
         html = render.render_html(name, context, options.templates)
-        return pdf.render_pdf(html, source.root, css, [source.root], identifier)
+        return pdf.render_pdf(
+            html, source.root, css, [source.root], identifier, options.pdf_variant
+        )
 
     return lay_out
+
+
+_FAILED_IMAGE = re.compile(r"Failed to load image at '([^']*)'(?::\s*(.*))?", re.DOTALL)
+
+
+def _check_images(source: Source, rendered: pdf.Rendered) -> None:
+    """An image WeasyPrint could not decode is an error at the line of its ``src``."""
+    where = {}
+    for s, section in enumerate(source.doc.sections):
+        for b, block in enumerate(section.blocks):
+            if isinstance(block, ImageBlock):
+                target = (source.root / block.src).resolve().as_uri()
+                where[target] = (block.src, ("sections", s, "blocks", b, "src"))
+    problems = []
+    for warning in dict.fromkeys(rendered.warnings):
+        match = _FAILED_IMAGE.match(warning)
+        if not match:
+            continue
+        url, reason = match.group(1), (match.group(2) or "").strip()
+        src, loc = where.get(url, (url, ("sections",)))
+        line, col = source.positions.value_of(loc)
+        detail = f": {reason}" if reason else ": the file is not a valid image"
+        problems.append(Problem(source.path, line, col, f'image "{src}" cannot be drawn{detail}'))
+    if problems:
+        raise SourceError(problems)
 
 
 def _css_warnings(source: Source, name: str, rendered: pdf.Rendered) -> list[Problem]:

@@ -31,6 +31,7 @@ class Output(str, Enum):
     key_points = "key-points"
 
 
+HANDOUT = "Handout"
 CARDS = "Flashcards"
 SUMMARY = "Key-points sheet"
 
@@ -66,6 +67,13 @@ class CutMarks(str, Enum):
     corners = "corners"
     lines = "lines"
     none = "none"
+
+
+class PdfVariant(str, Enum):
+    """PDF standards WeasyPrint can write."""
+
+    ua1 = "pdf/ua-1"
+    a3b = "pdf/a-3b"
 
 
 class PaperName(str, Enum):
@@ -134,6 +142,23 @@ def build(
     strict: Annotated[
         bool | None, typer.Option("--strict/--no-strict", help="Treat warnings as errors.")
     ] = None,
+    pdf_variant: Annotated[
+        PdfVariant | None,
+        typer.Option(
+            "--pdf-variant",
+            help="Write PDF/UA-1 (accessible) or PDF/A-3b (archival) files. "
+            "Every PDF is tagged either way.",
+        ),
+    ] = None,
+    toc: Annotated[
+        bool | None,
+        typer.Option(
+            "--toc/--no-toc",
+            help=_literal("Table of contents in the handout [default: with 3 sections or more]"),
+            rich_help_panel=HANDOUT,
+            show_default=False,
+        ),
+    ] = None,
     cards: Annotated[
         str | None, _card("--cards", "Card layout preset (see `studygen layouts`).")
     ] = None,
@@ -191,6 +216,8 @@ def build(
             templates=templates,
             strict=strict,
             verbose=verbose,
+            pdf_variant=pdf_variant.value if pdf_variant else None,
+            toc=toc,
             cards=cards,
             card_size=card_size,
             printer_margin=printer_margin,

@@ -17,6 +17,7 @@ else:  # pragma: no cover
 
 OUTPUTS = ("handout", "flashcards", "key-points")
 PAPERS = ("a4", "letter")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,15 @@ class BuildOptions:
     cards_only: str | None = None
     summary_include: tuple[str, ...] = ("key-points", "definitions")
     summary_min_size: float = 7.0
+    toc: bool | None = None
+    pdf_variant: str | None = None
     config_file: Path | None = field(default=None, compare=False)
 
 
 _FILE_KEYS = {
     "out", "only", "paper", "templates", "strict", "source_dir", "max_source_bytes",
     "cards", "card_size", "printer_margin", "duplex", "back_offset", "cut_marks", "printer",
-    "printers", "summary_include", "summary_min_size",
+    "printers", "summary_include", "summary_min_size", "toc", "pdf_variant",
 }  # fmt: skip
 
 
@@ -134,7 +137,14 @@ def _coerce(name: str, value: Any, where: str, base: Path) -> Any:
             if item not in OUTPUTS:
                 raise ConfigError(f'{where}: output "{item}" is not one of {", ".join(OUTPUTS)}')
         return tuple(o for o in OUTPUTS if o in items)
-    if name in ("strict", "verbose"):
+    if name == "pdf_variant":
+        value = str(value).lower()
+        if value not in PDF_VARIANTS:
+            raise ConfigError(
+                f'{where}: PDF variant "{value}" is not one of {", ".join(PDF_VARIANTS)}'
+            )
+        return value
+    if name in ("strict", "verbose", "toc"):
         if not isinstance(value, bool):
             raise ConfigError(f'{where}: "{name}" must be true or false')
         return value

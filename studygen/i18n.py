@@ -22,17 +22,12 @@ EN = {
     "faq": "Frequently asked questions",
     "key_points": "Key points",
     "contents": "Contents",
-    "page": "Page",
-    "page_of": "{page} / {pages}",
     "flashcards": "Flashcards",
-    "question": "Question",
-    "answer": "Answer",
-    "by": "By",
 }
 
 FR = {
     "definitions": "Définitions",
-    "clipped": "texte coupé : raccourcir cette fiche",
+    "clipped": "texte coupé\u202f: raccourcir cette fiche",
     "definition": "Définition",
     "example": "Exemple",
     "note": "Bon à savoir",
@@ -42,12 +37,7 @@ FR = {
     "faq": "Questions fréquentes",
     "key_points": "Points clés",
     "contents": "Sommaire",
-    "page": "Page",
-    "page_of": "{page} / {pages}",
     "flashcards": "Fiches",
-    "question": "Question",
-    "answer": "Réponse",
-    "by": "Par",
 }
 
 DE = {
@@ -62,12 +52,7 @@ DE = {
     "faq": "Häufige Fragen",
     "key_points": "Das Wichtigste",
     "contents": "Inhalt",
-    "page": "Seite",
-    "page_of": "{page} / {pages}",
     "flashcards": "Karteikarten",
-    "question": "Frage",
-    "answer": "Antwort",
-    "by": "Von",
 }
 
 ES = {
@@ -82,12 +67,7 @@ ES = {
     "faq": "Preguntas frecuentes",
     "key_points": "Puntos clave",
     "contents": "Índice",
-    "page": "Página",
-    "page_of": "{page} / {pages}",
     "flashcards": "Tarjetas",
-    "question": "Pregunta",
-    "answer": "Respuesta",
-    "by": "Por",
 }
 
 IT = {
@@ -102,15 +82,45 @@ IT = {
     "faq": "Domande frequenti",
     "key_points": "Punti chiave",
     "contents": "Indice",
-    "page": "Pagina",
-    "page_of": "{page} / {pages}",
     "flashcards": "Schede",
-    "question": "Domanda",
-    "answer": "Risposta",
-    "by": "Di",
 }
 
-LABELS: dict[str, dict[str, str]] = {"en": EN, "fr": FR, "de": DE, "es": ES, "it": IT}
+AR = {
+    "definitions": "تعريفات",
+    "clipped": "نص مقطوع: اختصر هذه البطاقة",
+    "definition": "تعريف",
+    "example": "مثال",
+    "note": "ملاحظة",
+    "warning": "تنبيه",
+    "deepdive": "للتعمق أكثر",
+    "figure": "الشكل",
+    "faq": "أسئلة شائعة",
+    "key_points": "النقاط الرئيسية",
+    "contents": "المحتويات",
+    "flashcards": "بطاقات",
+}
+
+HE = {
+    "definitions": "הגדרות",
+    "clipped": "הטקסט נחתך: יש לקצר את הכרטיס",
+    "definition": "הגדרה",
+    "example": "דוגמה",
+    "note": "לתשומת לב",
+    "warning": "אזהרה",
+    "deepdive": "להרחבה",
+    "figure": "איור",
+    "faq": "שאלות נפוצות",
+    "key_points": "נקודות עיקריות",
+    "contents": "תוכן העניינים",
+    "flashcards": "כרטיסיות",
+}
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": EN, "fr": FR, "de": DE, "es": ES, "it": IT, "ar": AR, "he": HE,
+}  # fmt: skip
+
+# Languages written right to left: the document gets dir="rtl".
+RTL = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"})
 
 # Primary and secondary quotation marks, as markdown-it's smartquotes expects them.
 QUOTES: dict[str, list[str]] = {
@@ -119,6 +129,8 @@ QUOTES: dict[str, list[str]] = {
     "de": ["„", "“", "‚", "‘"],
     "es": ["«", "»", "“", "”"],
     "it": ["«", "»", "“", "”"],
+    "ar": ["«", "»", "“", "”"],
+    "he": ["“", "”", "‘", "’"],
 }
 
 
@@ -130,6 +142,19 @@ def primary_language(lang: str) -> str:
 def has_labels(lang: str) -> bool:
     """Whether studygen has labels for this language."""
     return primary_language(lang) in LABELS
+
+
+def direction(lang: str) -> str:
+    """``rtl`` for a language written right to left, else ``ltr``."""
+    return "rtl" if primary_language(lang) in RTL else "ltr"
+
+
+def unknown_language(lang: str) -> str | None:
+    """The warning for a language studygen has no labels for, or None."""
+    if has_labels(lang):
+        return None
+    known = ", ".join(sorted(LABELS))
+    return f'no labels for language "{lang}": English labels used (studygen has {known})'
 
 
 def labels_for(lang: str) -> dict[str, str]:

@@ -63,6 +63,22 @@ def _typography_rule(lang: str):  # type: ignore[no-untyped-def]
     return rule
 
 
+TOP_HEADING = 3  # headings written in content sit below the section titles (h2)
+
+
+def _heading_rule(state: StateCore) -> None:
+    """Headings in content become h3, h4…: the levels used, in order, never skipping one.
+
+    A text may use ``#`` or ``###`` for its first heading level; either way it nests
+    under the section heading, and the outline and the tagged PDF keep a clean hierarchy.
+    """
+    levels = sorted({int(t.tag[1]) for t in state.tokens if t.type == "heading_open"})
+    new = {level: f"h{min(6, TOP_HEADING + i)}" for i, level in enumerate(levels)}
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = new[int(token.tag[1])]
+
+
 @lru_cache(maxsize=32)
 def _parser(lang: str) -> MarkdownIt:
     options = {"html": False, "typographer": True, "quotes": quotes_for(lang), "linkify": False}
@@ -70,6 +86,7 @@ def _parser(lang: str) -> MarkdownIt:
         ["replacements", "smartquotes", "table", "strikethrough"]
     )
     md.core.ruler.push("studygen_typography", _typography_rule(lang))
+    md.core.ruler.push("studygen_headings", _heading_rule)
     return md
 
 

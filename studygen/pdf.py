@@ -28,6 +28,7 @@ class Rendered:
     document: Any
     warnings: list[str]
     identifier: bytes
+    variant: str | None = None
     _pdf: bytes | None = None
 
     @property
@@ -37,9 +38,11 @@ class Rendered:
 
     @property
     def pdf(self) -> bytes:
-        """The PDF bytes (written on first use)."""
+        """The PDF bytes (written on first use; what WeasyPrint logs then joins ``warnings``)."""
         if self._pdf is None:
-            self._pdf = write(self.document, self.identifier)
+            with captured_warnings() as warnings:
+                self._pdf = write(self.document, self.identifier, self.variant)
+            self.warnings.extend(warnings)
         return self._pdf
 
 
@@ -114,9 +117,12 @@ def layout(
     return document, list(warnings)
 
 
-def write(document: Any, identifier: bytes) -> bytes:
-    """The PDF bytes of a laid-out document, with a stable file identifier."""
-    pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+def write(document: Any, identifier: bytes, variant: str | None = None) -> bytes:
+    """The PDF bytes of a laid-out document: tagged, with a stable file identifier.
+
+    ``variant`` is a PDF standard WeasyPrint knows (``pdf/ua-1``, ``pdf/a-3b``).
+    """
+    pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant=variant)
     assert isinstance(pdf, bytes)
     return pdf
 
@@ -127,10 +133,11 @@ def render_pdf(
     stylesheets: Sequence[Path],
     roots: Sequence[Path],
     identifier: bytes,
+    variant: str | None = None,
 ) -> Rendered:
     """Lay out HTML; the PDF is written when ``.pdf`` is first read."""
     document, warnings = layout(html, base_url, stylesheets, roots)
-    return Rendered(document, warnings, identifier)
+    return Rendered(document, warnings, identifier, variant)
 
 
 def marked_boxes(document: Any, attribute: str) -> Iterator[tuple[int, str, Any]]:

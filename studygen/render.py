@@ -14,7 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from studygen import __version__
 from studygen.cards import Plan
 from studygen.errors import BuildError
-from studygen.i18n import labels_for
+from studygen.i18n import direction, labels_for
 from studygen.markup import markdown, markdown_inline, plain
 from studygen.model import Document, ImageBlock
 
@@ -89,6 +89,7 @@ def _common(doc: Document) -> dict[str, Any]:
     return {
         "doc": doc,
         "lang": doc.lang,
+        "dir": direction(doc.lang),
         "labels": labels_for(doc.lang),
         "created": creation_date(),
         "generator": f"studygen {__version__}",
@@ -96,8 +97,14 @@ def _common(doc: Document) -> dict[str, Any]:
     }
 
 
-def handout_context(doc: Document, paper: str) -> dict[str, Any]:
-    """Sections with their figure numbers, for the handout template."""
+TOC_MIN_SECTIONS = 3
+
+
+def handout_context(doc: Document, paper: str, toc: bool | None = None) -> dict[str, Any]:
+    """Sections with their figure numbers, and the table of contents, for the handout.
+
+    ``toc=None`` puts a table of contents in documents of three sections or more.
+    """
     figures: dict[tuple[int, int], int] = {}
     for s, section in enumerate(doc.sections):
         for b, block in enumerate(section.blocks):
@@ -114,7 +121,23 @@ def handout_context(doc: Document, paper: str) -> dict[str, Any]:
         }
         for s, section in enumerate(doc.sections)
     ]
-    return {**_common(doc), "page_size": PAGE_SIZES[paper], "sections": sections}
+    labels = labels_for(doc.lang)
+    contents = [
+        {"id": f"section-{s + 1}", "number": s + 1, "title": section.title}
+        for s, section in enumerate(doc.sections)
+    ]
+    if doc.faq:
+        contents.append({"id": "faq", "number": None, "title": labels["faq"]})
+    if doc.key_points:
+        contents.append({"id": "key-points", "number": None, "title": labels["key_points"]})
+    if toc is None:
+        toc = len(doc.sections) >= TOC_MIN_SECTIONS
+    return {
+        **_common(doc),
+        "page_size": PAGE_SIZES[paper],
+        "sections": sections,
+        "toc": contents if toc else [],
+    }
 
 
 FRONT_SIZE = 13.5  # points: a question is read at arm's length
