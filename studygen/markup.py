@@ -12,6 +12,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markupsafe import Markup
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from studygen.i18n import primary_language, quotes_for
 
@@ -24,6 +25,8 @@ _FR_GLUED_COLON = re.compile(r"(?<=[\w»)\]’”%]):(?=\s|$)")
 _FR_OPEN_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
 _FR_CLOSE_GUILLEMET = re.compile(r"[ \u00a0\u202f]*»")
 _ABBREVIATION_NUMBER = re.compile(r"\b(p|pp|fig|chap|vol|t|n°|no|art)\. +(?=\d)", re.IGNORECASE)
+# Addresses written in running text: typography must not touch them (``?`` in a query).
+_URL = re.compile(r"(?:(?:https?|ftp|mailto|file):|www\.)[^\s<>«»]*[^\s<>«».,;:!?)\]]")
 _NUMBER_UNIT = re.compile(r"(\d) (%|‰|€|\$|°C|°|mg|kg|g|mL|ml|L|mm|cm|km|m|h|min|s|ans)(?!\w)")
 
 
@@ -48,16 +51,29 @@ def no_break_pairs(text: str) -> str:
 def _typography_rule(lang: str):  # type: ignore[no-untyped-def]
     french = primary_language(lang) == "fr"
 
+    def typeset(text: str, glued: bool) -> str:
+        text = no_break_pairs(text)
+        return french_spacing(text, glued) if french else text
+
     def rule(state: StateCore) -> None:
         for token in state.tokens:
             if token.type != "inline" or not token.children:
                 continue
             previous = None
+            in_autolink = False
             for child in token.children:
-                if child.type == "text":
+                if child.type == "link_open":
+                    in_autolink = child.markup in ("autolink", "linkify")
+                elif child.type == "link_close":
+                    in_autolink = False
+                elif child.type == "text" and not in_autolink:
                     glued = previous is not None and previous.type not in ("softbreak", "hardbreak")
-                    text = no_break_pairs(child.content)
-                    child.content = french_spacing(text, glued) if french else text
+                    parts = _URL.split(child.content)
+                    urls = _URL.findall(child.content)
+                    out = [typeset(parts[0], glued)]
+                    for url, part in zip(urls, parts[1:], strict=True):
+                        out += [url, typeset(part, True)]
+                    child.content = "".join(out)
                 previous = child
 
     return rule
@@ -85,6 +101,8 @@ def _parser(lang: str) -> MarkdownIt:
     md = MarkdownIt("commonmark", options).enable(
         ["replacements", "smartquotes", "table", "strikethrough"]
     )
+    # $…$ and $$…$$ are mathematics: shown as written, never retouched by typography.
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=False)
     md.core.ruler.push("studygen_typography", _typography_rule(lang))
     md.core.ruler.push("studygen_headings", _heading_rule)
     return md

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from studygen.markup import NBSP, NNBSP, markdown, markdown_inline, plain
 
 
@@ -50,3 +52,25 @@ def test_page_number_pairs_do_not_break() -> None:
 
 def test_inline_markdown_has_no_paragraph() -> None:
     assert str(markdown_inline("*Terme*", "fr")) == "<em>Terme</em>"
+
+
+def test_typography_leaves_addresses_alone() -> None:
+    html = markdown("Voir https://exemple.org/page?a=1;b=2 et <https://x.org/q?r=1> ?", "fr")
+    assert "https://exemple.org/page?a=1;b=2 et" in html
+    assert ">https://x.org/q?r=1</a>" in html
+    assert html.rstrip().endswith(f"</a>{NNBSP}?</p>")
+    assert plain("Lien : www.exemple.fr/x?y.", "fr") == f"Lien{NNBSP}: www.exemple.fr/x?y."
+
+
+def test_mathematics_is_shown_as_written() -> None:
+    html = markdown("Soit $f(x): y?$ ! Mais 5$ et 6$ ?", "fr")
+    assert '<span class="math inline">f(x): y?</span>' in html
+    assert f"6${NNBSP}?" in html and f"</span>{NNBSP}!" in html
+    block = markdown("$$\na < b\n$$", "fr")
+    assert '<div class="math block">' in block and "a &lt; b" in block
+
+
+def test_content_headings_nest_under_the_section_without_skipping_levels() -> None:
+    html = markdown("# Un\n\ntexte\n\n### Trois\n\n## Deux", "fr")
+    assert [int(n) for n in re.findall(r"<h(\d)>", html)] == [3, 5, 4]
+    assert markdown("###### Seul", "en").startswith("<h3>")
