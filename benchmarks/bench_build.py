@@ -4,7 +4,8 @@ Usage: python benchmarks/bench_build.py [--repeat 5]
 
 Reports, for the bundled French example, the median wall time of each output, the time of
 `studygen check` (validation only, no WeasyPrint), and how the handout scales with its length
-(a generated handout 10× longer should cost about 10×, not more).
+(a generated handout 10× longer should cost about 10×, not more), and what the handout's
+table of contents and the PDF/UA-1 and PDF/A-3b variants cost over a plain tagged handout.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from studygen.build import build
@@ -86,6 +88,21 @@ def main() -> None:
         print(f"{'handout, 5 sections':40} {t_short:9.3f}")
         print(f"{'handout, 50 sections':40} {t_long:9.3f}")
         print(f"{'ratio 50 / 5 sections (10 = linear)':40} {t_long / t_short:9.2f}")
+        pages = build([longer], options).written[0].pages
+        print(f"{'pages of the 50-section handout':40} {pages:9d}")
+        print(f"{'handout pages per second':40} {pages / t_long:9.1f}")
+        variants = {
+            "no table of contents": replace(options, toc=False),
+            "pdf/ua-1": replace(options, pdf_variant="pdf/ua-1"),
+            "pdf/a-3b": replace(options, pdf_variant="pdf/a-3b"),
+        }
+        example = BuildOptions(out=out, only=("handout",))
+        with_toc = median_seconds(lambda: build([EXAMPLE], example), args.repeat)
+        without = median_seconds(lambda: build([EXAMPLE], replace(example, toc=False)), args.repeat)
+        print(f"{'ratio no table of contents / default (ex.)':40} {without / with_toc:9.2f}")
+        for label, variant in variants.items():
+            seconds = median_seconds(lambda v=variant: build([longer], v), args.repeat)
+            print(f"{'ratio ' + label + ' / default':40} {seconds / t_long:9.2f}")
 
 
 if __name__ == "__main__":
