@@ -226,24 +226,33 @@ def test_french_is_hyphenated_at_french_break_points(
         assert len(head) in dictionary.positions(word.lower()), (head, tail)
 
 
+RTL = {
+    "ar": ("المناعة", "مقدمة", "جهاز المناعة يحمي الجسم من الميكروبات.", "ما هي المناعة؟"),
+    "he": ("חסינות", "מבוא", "מערכת החיסון מגינה על הגוף מפני חיידקים.", "מהי חסינות?"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(RTL))
 def test_right_to_left_languages_are_laid_out_from_the_right(
-    project: MakeProject, runner: CliRunner
+    lang: str, project: MakeProject, runner: CliRunner
 ) -> None:
+    title, heading, body, question = RTL[lang]
     text = source(
-        title="المناعة",
-        lang="ar",
-        sections=[section("مقدمة", "جهاز المناعة يحمي الجسم من الميكروبات.")],
-        faq=[{"question": "ما هو المناعة؟", "answer": "حماية الجسم."}],
+        title=title,
+        lang=lang,
+        sections=[section(heading, body)],
+        faq=[{"question": question, "answer": body}],
     )
-    root = project({"source/ar.yaml": text})
+    root = project({f"source/{lang}.yaml": text})
     result = build(runner)
     assert result.exit_code == 0 and "warning" not in result.output
-    path = root / "build/ar/handout.pdf"
+    path = root / f"build/{lang}/handout.pdf"
+    assert PdfReader(path).trailer["/Root"]["/Lang"] == lang
     right_margin = 595.28 - 22 * PT_PER_MM
     page_words = words(path, 0)
     title = next(w for w in page_words if w.top < 60 * PT_PER_MM and w.x1 > 300)
     assert title.x1 == pytest.approx(right_margin, abs=2)
-    assert "أسئلة شائعة" in PdfReader(path).pages[0].extract_text()
+    assert LABELS[lang]["faq"] in PdfReader(path).pages[0].extract_text()
 
 
 def test_science_letters_print_in_an_embedded_font(project: MakeProject, runner: CliRunner) -> None:
@@ -282,9 +291,24 @@ def figure_source(src: str) -> str:
     )
 
 
-def test_figures_are_numbered_scaled_and_tagged(project: MakeProject, runner: CliRunner) -> None:
+def jpeg(width: int, height: int) -> bytes:
+    """A valid grey JPEG of the given size."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("L", (width, height), 128).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["png", "jpg"])
+def test_figures_are_numbered_scaled_and_tagged(
+    kind: str, project: MakeProject, runner: CliRunner
+) -> None:
+    data = png(3000, 300) if kind == "png" else jpeg(3000, 300)
     root = project(
-        {"source/f.yaml": figure_source("img/bande.png"), "source/img/bande.png": png(3000, 300)}
+        {"source/f.yaml": figure_source(f"img/bande.{kind}"), f"source/img/bande.{kind}": data}
     )
     assert build(runner).exit_code == 0
     path = root / "build/f/handout.pdf"
@@ -424,3 +448,16 @@ def test_a_hundred_page_handout_builds(project: MakeProject, runner: CliRunner) 
     assert [t for level, t, _ in outline(path) if level == 2] == [
         f"Chapitre {n}" for n in range(1, 56)
     ]
+
+
+def test_toc_and_pdf_variant_from_project_settings(project: MakeProject, runner: CliRunner) -> None:
+    three = source(sections=[section(n, "Texte.") for n in ("Un", "Deux", "Trois")])
+    settings = 'toc = false\npdf_variant = "pdf/a-3b"\n'
+    root = project({"source/three.yaml": three, "studygen.toml": settings})
+    assert build(runner).exit_code == 0
+    path = root / "build/three/handout.pdf"
+    assert "Sommaire" not in page_texts(path)[0]
+    assert pdfa_problems(path) == []
+    (root / "studygen.toml").write_text('pdf_variant = "pdf/a-9z"\n')
+    result = build(runner)
+    assert result.exit_code == 2 and 'PDF variant "pdf/a-9z" is not one of' in result.output
