@@ -32,6 +32,7 @@ class Output(str, Enum):
 
 
 HANDOUT = "Handout"
+DECKS = "Deck files (Anki, Quizlet, CSV)"
 CARDS = "Flashcards"
 SUMMARY = "Key-points sheet"
 
@@ -119,7 +120,10 @@ def _main(
 
 SourcesArg = Annotated[
     list[Path] | None,
-    typer.Argument(help="Source files (default: every .yaml file in source/).", show_default=False),
+    typer.Argument(
+        help="Source files (default: every .yaml, .md, .txt, .tsv and .csv file in source/).",
+        show_default=False,
+    ),
 ]
 
 
@@ -157,6 +161,23 @@ def build(
             help=_literal("Table of contents in the handout [default: with 3 sections or more]"),
             rich_help_panel=HANDOUT,
             show_default=False,
+        ),
+    ] = None,
+    separator: Annotated[
+        str | None,
+        typer.Option(
+            "--separator",
+            help="Deck files: what separates a term from its definition "
+            "(tab, comma, semicolon, or any text).",
+            rich_help_panel=DECKS,
+        ),
+    ] = None,
+    card_separator: Annotated[
+        str | None,
+        typer.Option(
+            "--card-separator",
+            help="Deck files: what separates cards (newline, blank-line, semicolon, or any text).",
+            rich_help_panel=DECKS,
         ),
     ] = None,
     cards: Annotated[
@@ -218,6 +239,8 @@ def build(
             verbose=verbose,
             pdf_variant=pdf_variant.value if pdf_variant else None,
             toc=toc,
+            separator=separator,
+            card_separator=card_separator,
             cards=cards,
             card_size=card_size,
             printer_margin=printer_margin,
@@ -326,6 +349,33 @@ def calibrate(
         "the front facing you, and read where the back's cross lies on the front's scales. "
         "Put the two numbers in studygen.toml: back_offset = [X, Y], or pass --back-offset X,Y."
     )
+
+
+class Format(str, Enum):
+    """Source formats ``studygen new`` can write."""
+
+    yaml = "yaml"
+    md = "md"
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="File name of the new source, e.g. cours-1.")],
+    lang: Annotated[str, typer.Option("--lang", help="Language of the document.")] = "fr",
+    fmt: Annotated[Format, typer.Option("--format", help="YAML or Markdown.")] = Format.yaml,
+) -> None:
+    """Write a commented starter study file in source/ that builds as it is."""
+    from studygen.config import resolve_options
+    from studygen.starter import write_starter
+
+    def action() -> list[Path]:
+        options = resolve_options(Path.cwd())
+        return write_starter(options.source_dir, name, lang, fmt.value)
+
+    written = _run(action)
+    for path in written:
+        typer.echo(f"wrote {path}")
+    typer.echo(f"build it with: studygen build {written[0]}")
 
 
 @app.command()

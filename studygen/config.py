@@ -18,6 +18,11 @@ else:  # pragma: no cover
 OUTPUTS = ("handout", "flashcards", "key-points")
 PAPERS = ("a4", "letter")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+# Names for the separators of deck files (Quizlet lets people choose any).
+_SEPARATORS = {
+    "tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "newline": "\n", "\\n": "\n",
+    "blank-line": "\n\n", "pipe": "|", "dash": "-",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class BuildOptions:
     strict: bool = False
     source_dir: Path = Path("source")
     max_source_bytes: int = 20 * 1024 * 1024
+    max_pages: int = 500
     verbose: bool = False
     cards: str | None = None
     card_size: str | None = None
@@ -45,14 +51,17 @@ class BuildOptions:
     summary_include: tuple[str, ...] = ("key-points", "definitions")
     summary_min_size: float = 7.0
     toc: bool | None = None
+    separator: str | None = None
+    card_separator: str | None = None
     pdf_variant: str | None = None
     config_file: Path | None = field(default=None, compare=False)
 
 
 _FILE_KEYS = {
-    "out", "only", "paper", "templates", "strict", "source_dir", "max_source_bytes",
+    "out", "only", "paper", "templates", "strict", "source_dir", "max_source_bytes", "max_pages",
     "cards", "card_size", "printer_margin", "duplex", "back_offset", "cut_marks", "printer",
     "printers", "summary_include", "summary_min_size", "toc", "pdf_variant",
+    "separator", "card_separator",
 }  # fmt: skip
 
 
@@ -144,6 +153,11 @@ def _coerce(name: str, value: Any, where: str, base: Path) -> Any:
                 f'{where}: PDF variant "{value}" is not one of {", ".join(PDF_VARIANTS)}'
             )
         return value
+    if name in ("separator", "card_separator"):
+        text = _SEPARATORS.get(str(value).lower(), str(value))
+        if not text:
+            raise ConfigError(f'{where}: "{name}" must not be empty')
+        return text
     if name in ("strict", "verbose", "toc"):
         if not isinstance(value, bool):
             raise ConfigError(f'{where}: "{name}" must be true or false')
@@ -192,7 +206,7 @@ def _coerce(name: str, value: Any, where: str, base: Path) -> Any:
         if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
             raise ConfigError(f"{where}: [printers] must hold one table per printer name")
         return value
-    if name == "max_source_bytes":
+    if name in ("max_source_bytes", "max_pages"):
         if not isinstance(value, int) or value <= 0:
             raise ConfigError(f'{where}: "{name}" must be a positive number of bytes')
         return value

@@ -32,7 +32,7 @@ class SourceError(StudygenError):
     """Every problem found in one source file (never empty)."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.line, p.col))
+        self.problems = sorted(problems, key=lambda p: (str(p.path), p.line, p.col))
         if not self.problems:
             raise ValueError("SourceError needs at least one problem")
         super().__init__("\n".join(str(p) for p in self.problems))

@@ -6,51 +6,195 @@ import difflib
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
+from studygen.decks import DECK_SUFFIXES, Deck, read_deck
 from studygen.errors import Problem, SourceError
-from studygen.model import BLOCK_KINDS, Document, ImageBlock
-from studygen.yamlsource import Loc, Positions, parse_yaml
+from studygen.images import image_format_problem
+from studygen.mdsource import parse_markdown
+from studygen.model import BLOCK_KINDS, Document, Flashcard, ImageBlock, KeyPoint
+from studygen.yamlsource import Loc, Positions, YamlProblem, parse_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
-SOURCE_SUFFIXES = YAML_SUFFIXES
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+SOURCE_SUFFIXES = YAML_SUFFIXES + MARKDOWN_SUFFIXES + DECK_SUFFIXES
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Source:
-    """A validated study file: its path, its model, and where each value was written."""
+    """A validated study file: its path, its model, and where each value was written.
+
+    ``kind`` is ``study`` for YAML and Markdown files, ``deck`` for a deck of cards read
+    directly. Cards imported from deck files have their file and line in ``origins``.
+    """
 
     path: Path
     doc: Document
     positions: Positions
+    kind: str = "study"
+    origins: dict[Loc, tuple[Path, int]] = field(default_factory=dict)
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def root(self) -> Path:
         """The project folder of this source: files it names must lie inside it."""
-        return self.path.resolve().parent
+        return self.path.absolute().parent.resolve()
 
     def line_of(self, *loc: str | int) -> int:
         """1-based line where the value at ``loc`` was written."""
         return self.positions.of(tuple(loc))[0]
 
+    def where(self, *loc: str | int) -> tuple[Path, int]:
+        """The file and line where the value at ``loc`` was written (a deck's, for its cards)."""
+        for length in range(len(loc), 0, -1):
+            if loc[:length] in self.origins:
+                return self.origins[loc[:length]]
+        return self.path, self.line_of(*loc)
 
-def load_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
-    """Read, parse and validate one source; raise :class:`SourceError` listing every problem."""
-    text = read_text(path, max_bytes)
-    if path.suffix.lower() not in YAML_SUFFIXES:
+
+def load_source(
+    path: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    separators: tuple[str | None, str | None] = (None, None),
+) -> Source:
+    """Read, parse and validate one source; raise :class:`SourceError` listing every problem.
+
+    ``separators`` (term, card) override what deck files are split on (Quizlet's choices).
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SOURCE_SUFFIXES:
+        known = ", ".join(SOURCE_SUFFIXES)
+        raise SourceError.single(path, 0, 0, f'unsupported file type "{path.suffix}" — use {known}')
+    if path.is_symlink() and not path.resolve().is_relative_to(path.absolute().parent.resolve()):
         raise SourceError.single(
-            path, 0, 0, f'unsupported file type "{path.suffix}" — use .yaml or .yml'
+            path, 0, 0, "is a symbolic link to a file outside its folder — copy the file instead"
         )
-    result = parse_yaml(text)
-    problems = [Problem(path, p.line, p.col, p.message) for p in result.problems]
+    text = read_text(path, max_bytes)
+    if suffix in DECK_SUFFIXES:
+        return load_deck(path, text, separators)
+    result = parse_markdown(text, path.stem) if suffix in MARKDOWN_SUFFIXES else parse_yaml(text)
+    if result.problems:
+        found = _problems(path, result.problems)
+        if suffix in MARKDOWN_SUFFIXES and isinstance(result.data, dict):
+            # A Markdown file's structure problems leave the rest readable: report both.
+            try:
+                validate(path, result.data, result.positions)
+            except SourceError as exc:
+                seen = {(p.line, p.col) for p in found}
+                found += [p for p in exc.problems if (p.line, p.col) not in seen]
+        raise SourceError(_dedupe(found))
+    source = validate(path, result.data, result.positions)
+    if source.doc.flashcards_from:
+        source = _import_decks(source, max_bytes, separators)
+    return source
+
+
+def _problems(path: Path, found: list[YamlProblem]) -> list[Problem]:
+    return [Problem(path, p.line, p.col, p.message) for p in found]
+
+
+def load_deck(
+    path: Path, text: str, separators: tuple[str | None, str | None] = (None, None)
+) -> Source:
+    """A deck file built on its own: its cards, and its terms as the key points."""
+    deck = _read_deck(path, text, separators)
+    cards, positions, origins = _deck_cards(path, deck, 0)
+    title = deck.name or path.stem
+    key_points = [KeyPoint(term=card.front, text=card.back) for card in cards]
+    doc = Document.model_construct(
+        title=title, subtitle=None, lang="en", subject=None, level=None, authors=[], date=None,
+        intro=None, sections=[], key_points=key_points, flashcards=cards, flashcards_from=[],
+        faq=[],
+    )  # fmt: skip
+    for index in range(len(cards)):
+        line = origins[("flashcards", index)][1]
+        positions.values[("key_points", index)] = (line, 1)
+    warnings = tuple(_problems(path, deck.warnings))
+    return Source(path, doc, positions, "deck", {}, warnings)
+
+
+def _read_deck(path: Path, text: str, separators: tuple[str | None, str | None]) -> Deck:
+    try:
+        deck = read_deck(text, path.suffix.lower(), *separators)
+    except ValueError as exc:  # separators that cannot split anything
+        raise SourceError.single(path, 0, 0, str(exc)) from None
+    if deck.problems:
+        raise SourceError(_problems(path, deck.problems))
+    return deck
+
+
+def _deck_cards(
+    path: Path, deck: Deck, first: int
+) -> tuple[list[Flashcard], Positions, dict[Loc, tuple[Path, int]]]:
+    """Validated cards of a deck, numbered from ``first``, with where each was written."""
+    cards, problems = [], []
+    positions = Positions()
+    origins: dict[Loc, tuple[Path, int]] = {}
+    for offset, card in enumerate(deck.cards):
+        index = first + offset
+        try:
+            cards.append(Flashcard(front=card.front, back=card.back, tags=card.tags))
+        except ValidationError as exc:
+            for err in exc.errors():
+                side = str(err["loc"][0]) if err["loc"] else "card"
+                problems.append(Problem(path, card.line, 1, f"card {offset + 1}: empty {side}"))
+            continue
+        origins[("flashcards", index)] = (path, card.line)
+        for side in ("front", "back"):
+            positions.values[("flashcards", index, side)] = (card.line, 1)
     if problems:
         raise SourceError(problems)
-    return validate(path, result.data, result.positions)
+    return cards, positions, origins
+
+
+def _import_decks(
+    source: Source, max_bytes: int, separators: tuple[str | None, str | None]
+) -> Source:
+    """Append the cards of every ``flashcards_from`` deck, each confined to the project."""
+    cards = list(source.doc.flashcards)
+    origins = dict(source.origins)
+    warnings = list(source.warnings)
+    problems: list[Problem] = []
+    for number, name in enumerate(source.doc.flashcards_from):
+        line, col = source.positions.values.get(
+            ("flashcards_from", number)
+        ) or source.positions.value_of(("flashcards_from",))
+        target, reason = _deck_path(source.root, name)
+        if reason:
+            problems.append(Problem(source.path, line, col, reason))
+            continue
+        try:
+            deck = _read_deck(target, read_text(target, max_bytes), separators)
+            found, _, where = _deck_cards(target, deck, len(cards))
+        except SourceError as exc:
+            problems += exc.problems
+            continue
+        cards += found
+        origins.update(where)
+        warnings += _problems(target, deck.warnings)
+    if problems:
+        raise SourceError(problems)
+    doc = source.doc.model_copy(update={"flashcards": cards})
+    return Source(source.path, doc, source.positions, source.kind, origins, tuple(warnings))
+
+
+def _deck_path(root: Path, name: str) -> tuple[Path, str | None]:
+    """The deck file ``name`` names, or why it cannot be used."""
+    if "://" in name or name.startswith(("/", "\\")) or Path(name).is_absolute():
+        return root, f'deck "{name}" must be a path relative to the source file'
+    target = (root / name).resolve()
+    if not target.is_relative_to(root):
+        return root, f'deck "{name}" lies outside the project folder'
+    if target.suffix.lower() not in DECK_SUFFIXES:
+        return root, f'deck "{name}" must be a {", ".join(DECK_SUFFIXES)} file'
+    if not target.is_file():
+        return root, f'deck "{name}" not found (looked for {target})'
+    return target, None
 
 
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -69,7 +213,8 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     except OSError as exc:
         raise SourceError.single(path, 0, 0, f"cannot read: {exc.strerror}") from None
     if not data.strip():
-        raise SourceError.single(path, 1, 1, "the file is empty — start with a `title:` line")
+        hint = " — start with a `title:` line" if path.suffix.lower() in YAML_SUFFIXES else ""
+        raise SourceError.single(path, 1, 1, f"the file is empty{hint}")
     if data.startswith(b"%PDF") or b"\x00" in data[:4096]:
         kind = "a PDF" if data.startswith(b"%PDF") else "a binary file"
         raise SourceError.single(path, 1, 1, f"this is {kind}, not a study file in text form")
@@ -210,6 +355,8 @@ def _fields_at(loc: tuple[str | int, ...]) -> list[str]:
 
 
 def _unwrap(annotation: Any, part: str | int) -> Any:
+    if isinstance(part, int):
+        return annotation  # a list index: stay on the item type
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         field = annotation.model_fields.get(str(part))
         return _strip(field.annotation) if field else None
@@ -256,50 +403,8 @@ def image_problem(root: Path, src: str) -> str | None:
     target = (root / src).resolve()
     if not target.is_relative_to(root):
         return f'image "{src}" lies outside the project folder'
-    if not target.is_file():
+    if not target.exists():
         return f'image "{src}" not found (looked for {target})'
-    return _image_format_problem(src, target)
-
-
-# Raster formats WeasyPrint decodes, by their first bytes; SVG is recognised by its root tag.
-_SIGNATURES = {
-    b"\x89PNG\r\n\x1a\n": "PNG",
-    b"\xff\xd8\xff": "JPEG",
-    b"GIF87a": "GIF",
-    b"GIF89a": "GIF",
-}
-MAX_IMAGE_PIXELS = 50_000_000
-
-
-def _image_format_problem(src: str, target: Path) -> str | None:
-    """Why the file at ``target`` is not an image studygen can print, or None."""
-    try:
-        with target.open("rb") as handle:
-            head = handle.read(65536)
-    except OSError as exc:
-        return f'image "{src}" cannot be read: {exc.strerror}'
-    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        kind = "WebP"
-    else:
-        kind = next((k for sig, k in _SIGNATURES.items() if head.startswith(sig)), "")
-    if not kind:
-        text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
-        if text.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")) and b"<svg" in head:
-            return None
-        return f'image "{src}" is not an SVG, PNG, JPEG, GIF or WebP file'
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(target) as image:
-            width, height = image.size
-            image.verify()
-    except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as exc:
-        return f'image "{src}" is a damaged {kind} file ({exc})'
-    except Image.DecompressionBombError:
-        return f'image "{src}" is too large to print ({kind}, over {MAX_IMAGE_PIXELS} pixels)'
-    if width * height > MAX_IMAGE_PIXELS:
-        return (
-            f'image "{src}" is too large to print: {width} × {height} pixels '
-            f"(at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels)"
-        )
-    return None
+    if not target.is_file():
+        return f'image "{src}" is not a regular file'
+    return image_format_problem(src, target)

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
@@ -27,6 +27,10 @@ def _lang_tag(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_non_empty)]
 """A non-empty Markdown text."""
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
 
 
 class _Model(BaseModel):
@@ -118,6 +122,12 @@ class Document(_Model):
     sections: Annotated[list[Section], Field(min_length=1)]
     key_points: list[KeyPoint] = Field(default_factory=list)
     flashcards: list[Flashcard] = Field(default_factory=list)
+    flashcards_from: Annotated[
+        list[Text], BeforeValidator(_one_or_many, json_schema_input_type=Union[str, list[str]])  # noqa: UP007
+    ] = Field(
+        default_factory=list,
+        description="Deck files (Anki or Quizlet export, CSV, TSV) whose cards follow these.",
+    )
     faq: list[FaqEntry] = Field(default_factory=list)
 
 

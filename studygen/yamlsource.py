@@ -8,15 +8,18 @@ Duplicate keys, anchors and aliases are refused here with their line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 Loc = tuple[str | int, ...]
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _STANDARD_TAG_PREFIX = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {
     _STANDARD_TAG_PREFIX + name
@@ -93,6 +96,11 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlResult:
         root = yaml.compose(text)
     except MarkedYAMLError as exc:
         return YamlResult(None, Positions(), _shift([_syntax_problem(exc)], line_offset))
+    except ReaderError as exc:  # a control character: YAML refuses them anywhere
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        message = f"character U+{exc.character:04X} is not allowed in YAML — remove it"
+        return YamlResult(None, Positions(), _shift([YamlProblem(line, col, message)], line_offset))
     converter = _Converter()
     data = converter.convert(root, ()) if root is not None else None
     positions = converter.positions
@@ -147,7 +155,18 @@ class _Converter:
         assert isinstance(node, ScalarNode)
         if node.style is None and node.value in _NULLS:
             return None
-        return str(node.value)
+        return self._text(str(node.value), line, col)
+
+    def _text(self, value: str, line: int, col: int) -> str:
+        """Escapes such as "\\ud83d\\ude00" give UTF-16 halves: join them, refuse lone ones."""
+        if not _SURROGATE.search(value):
+            return value
+        joined = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        if "\ufffd" in joined and "\ufffd" not in value:
+            self.problems.append(
+                YamlProblem(line, col, "invalid \\u escape: a lone UTF-16 surrogate")
+            )
+        return joined
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
         result: dict[str, Any] = {}

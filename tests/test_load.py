@@ -207,7 +207,7 @@ def test_files_that_are_not_sources(tmp_path: Path, content: bytes, expected: st
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:
-    assert any("unsupported file type" in p for p in _problems(tmp_path, GOOD, name="s.txt"))
+    assert any("unsupported file type" in p for p in _problems(tmp_path, GOOD, name="s.docx"))
 
 
 def test_missing_file(tmp_path: Path) -> None:
