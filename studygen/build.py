@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from studygen import pdf, render, summary
 from studygen.cards import PAPERS
@@ -67,7 +68,7 @@ def discover(sources: list[Path], options: BuildOptions) -> list[Path]:
         raise StudygenError(f"no sources given and no {folder}/ folder here — name a source file")
     found = sorted(p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES)
     if not found:
-        raise StudygenError(f"no source files (.yaml) in {folder}/")
+        raise StudygenError(f"no source files ({', '.join(SOURCE_SUFFIXES)}) in {folder}/")
     return found
 
 
@@ -79,10 +80,16 @@ def build(sources: list[Path], options: BuildOptions, notify: Notify | None = No
     _check_stems(sources)
     for path in sources:
         try:
-            source = load_source(path, options.max_source_bytes)
+            source = load_source(
+                path, options.max_source_bytes, (options.separator, options.card_separator)
+            )
             made: dict[str, Output] = {}
             for name in options.only:
-                output = _make(name, source, options)
+                try:
+                    output = _make(name, source, options)
+                except _Skip as skip:
+                    say("note", f"{path}: {skip}")
+                    continue
                 if output is None:
                     say("note", f"{path}: no {name.replace('-', ' ')} in this source, skipped")
                 else:
@@ -98,7 +105,7 @@ def build(sources: list[Path], options: BuildOptions, notify: Notify | None = No
                 say("warning", str(warning))
             for name, output in made.items():
                 target = output_path(options.out, path, name)
-                write_atomic(target, output.pdf)
+                write_atomic(target, output.pdf, options.out)
                 pages = output.rendered.pages
                 report.written.append(Written(target, pages))
                 say("wrote", f"{target} ({pages} page{'s' if pages != 1 else ''})")
@@ -116,11 +123,16 @@ def check(sources: list[Path], options: BuildOptions) -> Report:
     report = Report()
     for path in sources:
         try:
-            source = load_source(path, options.max_source_bytes)
+            source = load_source(
+                path, options.max_source_bytes, (options.separator, options.card_separator)
+            )
             problems = _source_warnings(source)
             for name in ("flashcards", "key-points"):
                 if name in options.only:
-                    output = _make(name, source, options)
+                    try:
+                        output = _make(name, source, options)
+                    except _Skip:
+                        continue
                     problems += output.warnings if output else []
             if problems:
                 raise SourceError(problems)
@@ -156,6 +168,10 @@ def output_path(out: Path, source: Path, output: str) -> Path:
     return out / stem / f"{output}.pdf"
 
 
+class _Skip(Exception):
+    """An optional output left out, with the reason (a note, not an error)."""
+
+
 @dataclass
 class Output:
     """One laid-out output, its warnings and notes; PDF bytes are made only when written."""
@@ -169,18 +185,22 @@ class Output:
 def _write_pdf(source: Source, name: str, output: Output) -> None:
     """Make the PDF bytes now, so that what WeasyPrint says while writing counts as a warning."""
     seen = len(output.rendered.warnings)
-    output.pdf = output.rendered.pdf
+    try:
+        output.pdf = output.rendered.pdf
+    except pdf.FetchRefused as exc:
+        raise SourceError(_refusal_problems(source, exc)) from None
     late = output.rendered.warnings[seen:]
     output.warnings += [Problem(source.path, 0, 0, f"{name}: {w}") for w in dict.fromkeys(late)]
 
 
 def _source_warnings(source: Source) -> list[Problem]:
-    """Warnings about the source as a whole: a language studygen has no labels for."""
+    """Warnings about the source as a whole: a language without labels, dropped deck media."""
+    warnings = list(source.warnings)
     message = unknown_language(source.doc.lang)
-    if message is None:
-        return []
-    line, col = source.positions.value_of(("lang",))
-    return [Problem(source.path, line, col, message)]
+    if message is not None:
+        line, col = source.positions.value_of(("lang",))
+        warnings.append(Problem(source.path, line, col, message))
+    return warnings
 
 
 def _make(name: str, source: Source, options: BuildOptions) -> Output | None:
@@ -189,11 +209,15 @@ def _make(name: str, source: Source, options: BuildOptions) -> Output | None:
         return None
     if name == "key-points" and not source.doc.key_points:
         return None
+    if name == "handout" and not source.doc.sections:
+        return None
     if name == "handout":
+        _check_length(source, options.max_pages)
         rendered = _renderer(name, source, options)(
             render.handout_context(source.doc, options.paper, options.toc)
         )
         _check_images(source, rendered)
+        _check_pages(source, name, rendered, options.max_pages)
         return Output(rendered, _css_warnings(source, name, rendered))
     if name == "flashcards":
         sheets = make_flashcards(source, options, _renderer(name, source, options))
@@ -201,6 +225,13 @@ def _make(name: str, source: Source, options: BuildOptions) -> Output | None:
         warnings += _css_warnings(source, name, sheets.rendered)
         notes = sheets.notes if options.verbose else sheets.notes[1:]
         return Output(sheets.rendered, warnings, notes)
+    if source.kind == "deck":
+        # A deck's terms make a key-points sheet when they fit on a page; a big deck is
+        # still a good deck, so that sheet is then left out rather than failing the build.
+        try:
+            return _make_key_points(source, options)
+        except SourceError as exc:
+            raise _Skip(f"key points left out: {exc.problems[0].message}") from None
     return _make_key_points(source, options)
 
 
@@ -210,14 +241,55 @@ def _renderer(name: str, source: Source, options: BuildOptions) -> Callable[...,
 
     def lay_out(context: dict[str, object]) -> pdf.Rendered:
         html = render.render_html(name, context, options.templates)
-        return pdf.render_pdf(
-            html, source.root, css, [source.root], identifier, options.pdf_variant
-        )
+        try:
+            return pdf.render_pdf(
+                html, source.root, css, [source.root], identifier, options.pdf_variant
+            )
+        except pdf.FetchRefused as exc:
+            raise SourceError(_refusal_problems(source, exc)) from None
 
     return lay_out
 
 
+def _refusal_problems(source: Source, exc: pdf.FetchRefused) -> list[Problem]:
+    """One problem per refused resource, at the first source line that names it."""
+    try:
+        lines = source.path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    problems = []
+    for url, reason in exc.refusals:
+        name = unquote(urlsplit(url).path).rsplit("/", 1)[-1] or url
+        line = next((n for n, text in enumerate(lines, 1) if name and name in text), 0)
+        shown = url if len(url) <= 80 else url[:77] + "…"
+        problems.append(Problem(source.path, line, 0, f"{reason}: {shown}"))
+    return problems
+
+
 _FAILED_IMAGE = re.compile(r"Failed to load image at '([^']*)'(?::\s*(.*))?", re.DOTALL)
+
+
+CHARACTERS_PER_PAGE = 3000  # a full A4 page of the handout holds about 3,500
+
+
+def _check_length(source: Source, max_pages: int) -> None:
+    """Refuse, before any layout, a handout far longer than the page limit allows."""
+    characters = len(source.doc.model_dump_json())
+    if characters > max_pages * CHARACTERS_PER_PAGE:
+        raise SourceError.single(
+            source.path, 1, 1,
+            f"this source would make a handout of about {characters // CHARACTERS_PER_PAGE} "
+            f"pages, over the limit of {max_pages} (max_pages in studygen.toml)",
+        )  # fmt: skip
+
+
+def _check_pages(source: Source, name: str, rendered: pdf.Rendered, max_pages: int) -> None:
+    if rendered.pages > max_pages:
+        raise SourceError.single(
+            source.path, 0, 0,
+            f"the {name} has {rendered.pages} pages, over the limit of {max_pages} "
+            "(max_pages in studygen.toml)",
+        )  # fmt: skip
 
 
 def _check_images(source: Source, rendered: pdf.Rendered) -> None:
@@ -290,11 +362,19 @@ def _make_key_points(source: Source, options: BuildOptions) -> Output:
     return Output(fit.rendered, _css_warnings(source, "key-points", fit.rendered), notes)
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``target`` and rename it into place."""
+def write_atomic(target: Path, data: bytes, out: Path | None = None) -> None:
+    """Write ``data`` to a temporary file beside ``target`` and rename it into place.
+
+    Nothing below ``out`` may be a symbolic link: a link planted in the output folder
+    would send the PDF (or the folder it goes in) somewhere else.
+    """
+    below = target.relative_to(out).parts if out is not None else (target.name,)
+    base = out if out is not None else target.parent
+    for depth in range(1, len(below) + 1):
+        step = base.joinpath(*below[:depth])
+        if step.is_symlink():
+            raise StudygenError(f"{step} is a symbolic link — studygen will not write through it")
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_symlink():
-        raise StudygenError(f"{target} is a symbolic link — studygen will not write through it")
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())

@@ -9,7 +9,7 @@ from typing import Any
 from studygen import pdf, render
 from studygen.cards import Plan, parse_selection, plan_sheets, resolve_layout
 from studygen.config import BuildOptions
-from studygen.errors import ConfigError, Problem
+from studygen.errors import ConfigError, Problem, SourceError
 from studygen.fit import fit_faces
 from studygen.load import Source
 from studygen.markup import plain
@@ -62,6 +62,12 @@ def make_flashcards(
         indexes, layout, options.duplex, options.back_offset, options.cut_marks,
         options.printer_margin,
     )  # fmt: skip
+    if len(plan.pages) > options.max_pages:
+        raise SourceError.single(
+            source.path, source.line_of("flashcards"), 1,
+            f"{len(indexes)} cards make {len(plan.pages)} pages of flashcards, over the limit "
+            f"of {options.max_pages} (max_pages in studygen.toml)",
+        )  # fmt: skip
     defaults = {}
     for index in indexes:
         defaults[render.face_id(index, "front")] = render.FRONT_SIZE
@@ -108,9 +114,9 @@ def _overflow_problem(source: Source, face: str, size: float) -> Problem:
     index = int(number_text) - 1
     front = plain(source.doc.flashcards[index].front, source.doc.lang)
     excerpt = front if len(front) <= 28 else front[:27].rstrip() + "…"
-    line = source.line_of("flashcards", index, "front" if side == "front" else "back")
+    path, line = source.where("flashcards", index, "front" if side == "front" else "back")
     return Problem(
-        source.path,
+        path,
         line,
         0,
         f'card {number_text} ("{excerpt}") does not fit its card at {size:g} pt'

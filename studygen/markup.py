@@ -79,6 +79,22 @@ def _typography_rule(lang: str):  # type: ignore[no-untyped-def]
     return rule
 
 
+_SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+
+
+def _safe_link(url: str) -> bool:
+    """Links and images content may use: relative paths, web and mail addresses.
+
+    A web address is a link a reader may follow, never something studygen fetches
+    (the PDF fetcher refuses the network); ``file:``, ``data:``, ``javascript:`` and
+    every other scheme stay as plain text.
+    """
+    match = _SCHEME.match(url)
+    if match is None:
+        return not url.lstrip().startswith(("/", "\\"))
+    return match.group(1).lower() in ("http", "https", "mailto")
+
+
 TOP_HEADING = 3  # headings written in content sit below the section titles (h2)
 
 
@@ -103,6 +119,7 @@ def _parser(lang: str) -> MarkdownIt:
     )
     # $…$ and $$…$$ are mathematics: shown as written, never retouched by typography.
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=False)
+    md.validateLink = _safe_link  # type: ignore[method-assign]
     md.core.ruler.push("studygen_typography", _typography_rule(lang))
     md.core.ruler.push("studygen_headings", _heading_rule)
     return md

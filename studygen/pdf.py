@@ -7,6 +7,8 @@ WeasyPrint is imported inside the functions that render, so ``studygen --help`` 
 from __future__ import annotations
 
 import logging
+import os
+import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from studygen.errors import BuildError
+from studygen.images import image_format_problem
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,7 @@ class Rendered:
     warnings: list[str]
     identifier: bytes
     variant: str | None = None
+    fetcher: Any = None
     _pdf: bytes | None = None
 
     @property
@@ -40,9 +44,14 @@ class Rendered:
     def pdf(self) -> bytes:
         """The PDF bytes (written on first use; what WeasyPrint logs then joins ``warnings``)."""
         if self._pdf is None:
+            seen = len(self.fetcher.refusals) if self.fetcher is not None else 0
             with captured_warnings() as warnings:
-                self._pdf = write(self.document, self.identifier, self.variant)
+                pdf = write(self.document, self.identifier, self.variant)
+            # SVG images fetch what they name while being drawn, after layout.
+            if self.fetcher is not None and len(self.fetcher.refusals) > seen:
+                raise FetchRefused(list(dict.fromkeys(self.fetcher.refusals[seen:])))
             self.warnings.extend(warnings)
+            self._pdf = pdf
         return self._pdf
 
 
@@ -70,39 +79,101 @@ def captured_warnings() -> Iterator[list[str]]:
         logger.propagate = previous
 
 
+MAX_DATA_URI = 2 * 1024 * 1024  # characters of one data: URI
+MAX_RESOURCE_BYTES = 50 * 1024 * 1024  # one file an output uses: image, font, stylesheet
+
+
+class FetchRefused(BuildError):
+    """Content asked for files or URLs it may not use; every refusal is listed."""
+
+    def __init__(self, refusals: list[tuple[str, str]]) -> None:
+        self.refusals = refusals
+        super().__init__("; ".join(f"{reason}: {url}" for url, reason in refusals))
+
+
 def confined_fetcher(roots: Sequence[Path]) -> Any:
-    """A URL fetcher that serves only files inside ``roots`` and small ``data:`` resources."""
-    from weasyprint.urls import URLFetcher
+    """A URL fetcher that serves only regular files inside ``roots`` and small ``data:`` resources.
+
+    Everything it refuses is remembered in ``.refusals`` (WeasyPrint only logs failed
+    fetches, so the caller checks the list and fails the build).
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     resolved_roots = [root.resolve() for root in roots]
 
     class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
+        refusals: list[tuple[str, str]]
+
         def fetch(self, url: str, headers: Any = None) -> Any:
-            scheme = urlsplit(url).scheme.lower()
+            try:
+                return self._fetch(url, headers)
+            except _Refused as refused:
+                self.refusals.append((url[:200], str(refused)))
+                raise ValueError(f"{refused}: {url[:200]}") from None
+
+        def _fetch(self, url: str, headers: Any) -> Any:
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
             if scheme == "data":
+                if len(url) > MAX_DATA_URI:
+                    raise _Refused(f"data URI over {MAX_DATA_URI // 1024 // 1024} MB refused")
                 media = url[5:].split(",", 1)[0].split(";", 1)[0].lower()
                 if not media.startswith(_ALLOWED_DATA_TYPES):
-                    raise ValueError(f"data URI of type {media or 'text/plain'} refused")
+                    raise _Refused(f"data URI of type {media or 'text/plain'} refused")
                 return super().fetch(url, headers)
             if scheme != "file":
-                raise ValueError(f"refused to fetch {url}: studygen never uses the network")
-            parts = urlsplit(url)
+                raise _Refused(
+                    "refused to fetch a network address: studygen never uses the network"
+                )
             if parts.netloc not in ("",):
-                raise ValueError(f"refused to fetch {url}: remote file URL")
+                raise _Refused("refused a file URL naming a host")
             target = Path(unquote(parts.path)).resolve()
             if not any(target.is_relative_to(root) for root in resolved_roots):
-                raise ValueError(f"refused to fetch {url}: outside the project")
-            if not target.is_file():
-                raise ValueError(f"{url}: not a regular file")
-            return super().fetch(target.as_uri(), headers)
+                raise _Refused("refused a file outside the project")
+            return URLFetcherResponse(target.as_uri(), _read_regular_file(target))
 
-    return ConfinedFetcher(timeout=5, allowed_protocols=("file", "data"))
+    fetcher = ConfinedFetcher(timeout=5, allowed_protocols=("file", "data"))
+    fetcher.refusals = []
+    return fetcher
+
+
+class _Refused(Exception):
+    pass
+
+
+def _read_regular_file(target: Path) -> bytes:
+    """The bytes of a regular file, refusing devices, pipes, symlinks and huge files."""
+    try:
+        fd = os.open(
+            target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
+    except OSError as exc:
+        raise _Refused(f"cannot read the file ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _Refused("refused a file that is not a regular file")
+        if info.st_size > MAX_RESOURCE_BYTES:
+            raise _Refused(f"refused a file over {MAX_RESOURCE_BYTES // 1024 // 1024} MB")
+        data = handle.read(MAX_RESOURCE_BYTES + 1)
+    if len(data) > MAX_RESOURCE_BYTES:
+        raise _Refused(f"refused a file over {MAX_RESOURCE_BYTES // 1024 // 1024} MB")
+    problem = image_format_problem(target.name, target) if _is_raster(data) else None
+    if problem:
+        raise _Refused(problem)
+    return data
+
+
+def _is_raster(data: bytes) -> bool:
+    return data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")) or (
+        data.startswith(b"RIFF") and data[8:12] == b"WEBP"
+    )
 
 
 def layout(
     html: str, base_url: Path, stylesheets: Sequence[Path], roots: Sequence[Path]
-) -> tuple[Any, list[str]]:
-    """Lay out ``html`` and return WeasyPrint's document and its warnings."""
+) -> tuple[Any, list[str], Any]:
+    """Lay out ``html``; return WeasyPrint's document, its warnings and the URL fetcher."""
     import weasyprint
 
     fetcher = confined_fetcher([*roots, *(s.parent for s in stylesheets)])
@@ -114,7 +185,9 @@ def layout(
             ).render(stylesheets=css)
         except RecursionError:
             raise BuildError("content is nested too deeply to lay out") from None
-    return document, list(warnings)
+    if fetcher.refusals:
+        raise FetchRefused(list(dict.fromkeys(fetcher.refusals)))
+    return document, list(warnings), fetcher
 
 
 def write(document: Any, identifier: bytes, variant: str | None = None) -> bytes:
@@ -124,6 +197,9 @@ def write(document: Any, identifier: bytes, variant: str | None = None) -> bytes
     """
     pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant=variant)
     assert isinstance(pdf, bytes)
+    if b"/EmbeddedFile" in pdf or b"/FileAttachment" in pdf:
+        # <link rel="attachment"> would embed whole files: content never gets to do that.
+        raise BuildError("the output would carry embedded files — refused")
     return pdf
 
 
@@ -136,8 +212,8 @@ def render_pdf(
     variant: str | None = None,
 ) -> Rendered:
     """Lay out HTML; the PDF is written when ``.pdf`` is first read."""
-    document, warnings = layout(html, base_url, stylesheets, roots)
-    return Rendered(document, warnings, identifier, variant)
+    document, warnings, fetcher = layout(html, base_url, stylesheets, roots)
+    return Rendered(document, warnings, identifier, variant, fetcher)
 
 
 def marked_boxes(document: Any, attribute: str) -> Iterator[tuple[int, str, Any]]:

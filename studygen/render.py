@@ -31,13 +31,33 @@ def builtin_templates_dir() -> Path:
 
 def template_dirs(overrides: Path | None) -> list[Path]:
     """Where templates and stylesheets are looked up, first match wins."""
-    dirs = [overrides] if overrides is not None else []
-    return [*dirs, builtin_templates_dir()]
+    if overrides is None:
+        return [builtin_templates_dir()]
+    overrides = overrides.absolute()
+    _check_overrides(overrides)
+    return [overrides, builtin_templates_dir()]
 
 
 @lru_cache(maxsize=8)
+def _check_overrides(folder: Path) -> None:
+    """A project's template folder must exist and hold no link to files outside it."""
+    if not folder.is_dir():
+        raise BuildError(f"{folder}: the templates folder does not exist")
+    root = folder.resolve()
+    for path in folder.rglob("*"):
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            raise BuildError(
+                f"{path} is a symbolic link to {path.resolve()}, outside the templates folder"
+            )
+
+
 def environment(overrides: Path | None) -> SandboxedEnvironment:
     """A sandboxed, autoescaping, strict Jinja environment over the template folders."""
+    return _environment(overrides.absolute() if overrides is not None else None)
+
+
+@lru_cache(maxsize=8)
+def _environment(overrides: Path | None) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(overrides)]),
         autoescape=True,
@@ -74,9 +94,22 @@ def render_html(output: str, context: dict[str, Any], overrides: Path | None = N
             f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}"
         ) from None
     except jinja2.UndefinedError as exc:
-        raise BuildError(f"{name}: template error: {exc.message}") from None
+        raise BuildError(f"{_where(exc, name)}: template error: {exc.message}") from None
     except jinja2.exceptions.SecurityError as exc:
-        raise BuildError(f"{name}: template refused by the sandbox: {exc}") from None
+        raise BuildError(f"{_where(exc, name)}: template refused by the sandbox: {exc}") from None
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        # A template of the project's that calls what does not exist, or with the wrong values.
+        raise BuildError(f"{_where(exc, name)}: template error: {exc}") from None
+
+
+def _where(exc: BaseException, name: str) -> str:
+    """``file:line`` of the template line that failed (Jinja maps its frames to templates)."""
+    import traceback
+
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".j2", ".html", ".jinja")):
+            return f"{frame.filename}:{frame.lineno}"
+    return name
 
 
 # Contexts: what each template receives. Geometry and numbering are computed here,
