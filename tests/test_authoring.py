@@ -288,3 +288,22 @@ def test_real_looking_decks_build(project: MakeProject, runner: CliRunner) -> No
     assert result.exit_code == 0, result.output
     for name in files:
         assert (root / "build" / Path(name).stem / "flashcards.pdf").is_file(), name
+
+
+def test_the_readme_markdown_example_builds(project: MakeProject, runner: CliRunner) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = readme.split("````markdown\n", 1)[1].split("````", 1)[0]
+    root = project({"source/exemple.md": example})
+    shutil.copytree(EXAMPLES / "figures", root / "source" / "figures")
+    result = runner.invoke(app, ["build", "--strict"])
+    assert result.exit_code == 0, result.output
+    doc = load_source(root / "source/exemple.md").doc
+    assert [s.title for s in doc.sections] == ["Comprendre l'immunomodulation"]
+    kinds = [b.kind for b in doc.sections[0].blocks]
+    assert kinds == ["text", "definition", "example", "image"]
+    assert len(doc.key_points) == 1 and len(doc.faq) == 1
+    assert [c.front for c in doc.flashcards][:2] == [
+        "Qu'est-ce qu'un immunomodulateur ?",
+        "Question sur une ligne",
+    ]
+    assert len(doc.flashcards) == 5  # Q/A, ::, ::: (two cards), and the ? card

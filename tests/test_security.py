@@ -436,3 +436,17 @@ def test_the_fetcher_never_serves_a_file_outside_the_project(
         return
     served = Path(response.url.removeprefix("file://")).resolve()
     assert served.is_relative_to(root.resolve()), url
+
+
+def test_outputs_are_named_after_files_and_never_leave_the_output_folder(
+    layout: dict[str, Path],
+) -> None:
+    title = json.dumps({"title": "../../../outside/pwned", "sections": [{"title": "S"}]})
+    (layout["project"] / "source" / "cours.yaml").write_text(title)
+    (layout["project"] / "source" / "..yaml").write_text(source_with())
+    result = build()
+    assert result.exit_code == 1
+    assert "cannot name an output folder after this file name" in result.output
+    assert (layout["project"] / "build" / "cours" / "handout.pdf").is_file()
+    assert sorted(p.name for p in (layout["project"] / "build").iterdir()) == ["cours"]
+    assert not list(layout["outside"].glob("pwned*"))
