@@ -80,24 +80,7 @@ def build(sources: list[Path], options: BuildOptions, notify: Notify | None = No
     _check_stems(sources)
     for path in sources:
         try:
-            source = load_source(
-                path, options.max_source_bytes, (options.separator, options.card_separator)
-            )
-            made: dict[str, Output] = {}
-            for name in options.only:
-                try:
-                    output = _make(name, source, options)
-                except _Skip as skip:
-                    say("note", f"{path}: {skip}")
-                    continue
-                if output is None:
-                    say("note", f"{path}: no {name.replace('-', ' ')} in this source, skipped")
-                else:
-                    made[name] = output
-            for name, output in made.items():
-                _write_pdf(source, name, output)
-            warnings = _source_warnings(source)
-            warnings += [w for output in made.values() for w in output.warnings]
+            made, warnings = _prepare(path, options, say)
             if options.strict and warnings:
                 raise SourceError(warnings)
             for warning in warnings:
@@ -119,27 +102,47 @@ def build(sources: list[Path], options: BuildOptions, notify: Notify | None = No
 
 
 def check(sources: list[Path], options: BuildOptions) -> Report:
-    """Every check of ``build`` (cards and key points must fit) without writing a PDF."""
+    """Every check of ``build``, warnings counted as problems, without writing a file."""
+    started = time.perf_counter()
     report = Report()
     for path in sources:
         try:
-            source = load_source(
-                path, options.max_source_bytes, (options.separator, options.card_separator)
-            )
-            problems = _source_warnings(source)
-            for name in ("flashcards", "key-points"):
-                if name in options.only:
-                    try:
-                        output = _make(name, source, options)
-                    except _Skip:
-                        continue
-                    problems += output.warnings if output else []
-            if problems:
-                raise SourceError(problems)
+            _, warnings = _prepare(path, options, lambda kind, message: None)
+            if warnings:
+                raise SourceError(warnings)
             report.built_sources.append(path)
         except StudygenError as exc:
             _fail(report, path, exc, lambda kind, message: None)
+    report.seconds = time.perf_counter() - started
     return report
+
+
+def _prepare(
+    path: Path, options: BuildOptions, say: Notify
+) -> tuple[dict[str, Output], list[Problem]]:
+    """Read one source and make the PDF bytes of its outputs, in memory; and its warnings.
+
+    Everything that can go wrong goes wrong here, before anything is written.
+    """
+    source = load_source(
+        path, options.max_source_bytes, (options.separator, options.card_separator)
+    )
+    made: dict[str, Output] = {}
+    for name in options.only:
+        try:
+            output = _make(name, source, options)
+        except _Skip as skip:
+            say("note", f"{path}: {skip}")
+            continue
+        if output is None:
+            say("note", f"{path}: no {name.replace('-', ' ')} in this source, skipped")
+        else:
+            made[name] = output
+    for name, output in made.items():
+        _write_pdf(source, name, output)
+    warnings = _source_warnings(source)
+    warnings += [w for output in made.values() for w in output.warnings]
+    return made, warnings
 
 
 def _fail(report: Report, path: Path, exc: StudygenError, say: Notify) -> None:
@@ -188,7 +191,7 @@ def _write_pdf(source: Source, name: str, output: Output) -> None:
     try:
         output.pdf = output.rendered.pdf
     except pdf.FetchRefused as exc:
-        raise SourceError(_refusal_problems(source, exc)) from None
+        raise SourceError(_refusal_problems(source, exc.refusals)) from None
     late = output.rendered.warnings[seen:]
     output.warnings += [Problem(source.path, 0, 0, f"{name}: {w}") for w in dict.fromkeys(late)]
 
@@ -216,11 +219,14 @@ def _make(name: str, source: Source, options: BuildOptions) -> Output | None:
         rendered = _renderer(name, source, options)(
             render.handout_context(source.doc, options.paper, options.toc)
         )
-        _check_images(source, rendered)
+        problems = _image_problems(source, rendered) + _refusal_problems(source, rendered.refusals)
+        if problems:
+            raise SourceError(problems)
         _check_pages(source, name, rendered, options.max_pages)
         return Output(rendered, _css_warnings(source, name, rendered))
     if name == "flashcards":
         sheets = make_flashcards(source, options, _renderer(name, source, options))
+        _check_refusals(source, sheets.rendered)
         warnings = [*sheets.warnings]
         warnings += _css_warnings(source, name, sheets.rendered)
         notes = sheets.notes if options.verbose else sheets.notes[1:]
@@ -237,28 +243,26 @@ def _make(name: str, source: Source, options: BuildOptions) -> Output | None:
 
 def _renderer(name: str, source: Source, options: BuildOptions) -> Callable[..., pdf.Rendered]:
     css = render.stylesheets(name, options.templates)
+    # Files a page may use: the source's folder, and a project's whole templates folder
+    # (a theme's fonts and pictures sit beside its stylesheets).
+    roots = [source.root, *([options.templates.resolve()] if options.templates else [])]
     identifier = hashlib.sha256(f"{source.path.name}:{name}".encode()).hexdigest()[:32].encode()
 
     def lay_out(context: dict[str, object]) -> pdf.Rendered:
         html = render.render_html(name, context, options.templates)
-        try:
-            return pdf.render_pdf(
-                html, source.root, css, [source.root], identifier, options.pdf_variant
-            )
-        except pdf.FetchRefused as exc:
-            raise SourceError(_refusal_problems(source, exc)) from None
+        return pdf.render_pdf(html, source.root, css, roots, identifier, options.pdf_variant)
 
     return lay_out
 
 
-def _refusal_problems(source: Source, exc: pdf.FetchRefused) -> list[Problem]:
+def _refusal_problems(source: Source, refusals: list[tuple[str, str]]) -> list[Problem]:
     """One problem per refused resource, at the first source line that names it."""
     try:
         lines = source.path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         lines = []
     problems = []
-    for url, reason in exc.refusals:
+    for url, reason in refusals:
         name = unquote(urlsplit(url).path).rsplit("/", 1)[-1] or url
         line = next((n for n, text in enumerate(lines, 1) if name and name in text), 0)
         shown = url if len(url) <= 80 else url[:77] + "…"
@@ -292,7 +296,12 @@ def _check_pages(source: Source, name: str, rendered: pdf.Rendered, max_pages: i
         )  # fmt: skip
 
 
-def _check_images(source: Source, rendered: pdf.Rendered) -> None:
+def _check_refusals(source: Source, rendered: pdf.Rendered) -> None:
+    if rendered.refusals:
+        raise SourceError(_refusal_problems(source, rendered.refusals))
+
+
+def _image_problems(source: Source, rendered: pdf.Rendered) -> list[Problem]:
     """An image WeasyPrint could not decode is an error at the line of its ``src``."""
     where = {}
     for s, section in enumerate(source.doc.sections):
@@ -310,8 +319,7 @@ def _check_images(source: Source, rendered: pdf.Rendered) -> None:
         line, col = source.positions.value_of(loc)
         detail = f": {reason}" if reason else ": the file is not a valid image"
         problems.append(Problem(source.path, line, col, f'image "{src}" cannot be drawn{detail}'))
-    if problems:
-        raise SourceError(problems)
+    return problems
 
 
 def _css_warnings(source: Source, name: str, rendered: pdf.Rendered) -> list[Problem]:
@@ -359,6 +367,7 @@ def _make_key_points(source: Source, options: BuildOptions) -> Output:
             f"{fit.layout.columns} column{'s' if fit.layout.columns > 1 else ''}, "
             f"found in {fit.passes} layout passes"
         )
+    _check_refusals(source, fit.rendered)
     return Output(fit.rendered, _css_warnings(source, "key-points", fit.rendered), notes)
 
 

@@ -36,6 +36,11 @@ class Rendered:
     _pdf: bytes | None = None
 
     @property
+    def refusals(self) -> list[tuple[str, str]]:
+        """(URL, reason) of every resource the page asked for and was refused, once each."""
+        return list(dict.fromkeys(self.fetcher.refusals)) if self.fetcher is not None else []
+
+    @property
     def pages(self) -> int:
         """Number of pages."""
         return len(self.document.pages)
@@ -94,8 +99,8 @@ class FetchRefused(BuildError):
 def confined_fetcher(roots: Sequence[Path]) -> Any:
     """A URL fetcher that serves only regular files inside ``roots`` and small ``data:`` resources.
 
-    Everything it refuses is remembered in ``.refusals`` (WeasyPrint only logs failed
-    fetches, so the caller checks the list and fails the build).
+    Everything it refuses is remembered in ``.refusals``: WeasyPrint only logs failed
+    fetches, so the caller checks the list (:attr:`Rendered.refusals`) and fails the build.
     """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -185,8 +190,6 @@ def layout(
             ).render(stylesheets=css)
         except RecursionError:
             raise BuildError("content is nested too deeply to lay out") from None
-    if fetcher.refusals:
-        raise FetchRefused(list(dict.fromkeys(fetcher.refusals)))
     return document, list(warnings), fetcher
 
 

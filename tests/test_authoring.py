@@ -307,3 +307,19 @@ def test_the_readme_markdown_example_builds(project: MakeProject, runner: CliRun
         "Question sur une ligne",
     ]
     assert len(doc.flashcards) == 5  # Q/A, ::, ::: (two cards), and the ? card
+
+
+def test_check_finds_what_only_laying_out_the_handout_reveals(
+    project: MakeProject, runner: CliRunner
+) -> None:
+    broken = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect'
+    text = "# Cours\n\n## Partie\n\n![Un schéma](schema.svg)\n\nVoir ![](http://example.org/a.png).\n"
+    root = project({"source/cours.md": text, "source/schema.svg": broken})
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 1
+    assert 'source/cours.md:5:1: image "schema.svg" cannot be drawn' in result.output
+    assert not (root / "build").exists()
+    (root / "source/schema.svg").write_text(broken + "/></svg>")
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 1
+    assert "source/cours.md:7: refused to fetch a network address" in result.output
