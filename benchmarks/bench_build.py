@@ -11,30 +11,19 @@ table of contents and the PDF/UA-1 and PDF/A-3b variants cost over a plain tagge
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import replace
 from pathlib import Path
+
+from timing import median_seconds
 
 from studygen.build import build
 from studygen.config import BuildOptions
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "source" / "immunomodulation.yaml"
-
-
-def median_seconds(action, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    """Median wall time of ``repeat`` calls (after one warm-up call)."""
-    action()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def long_source(folder: Path, sections: int) -> Path:

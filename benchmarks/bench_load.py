@@ -13,26 +13,14 @@ import argparse
 import csv
 import io
 import shutil
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_seconds
 
 from studygen.load import load_source
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def median_seconds(action: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``repeat`` calls, after one warm-up call."""
-    action()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def deck(folder: Path, cards: int, kind: str) -> Path:

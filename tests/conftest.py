@@ -37,6 +37,18 @@ def make_project(tmp_path: Path) -> MakeProject:
 
 
 @pytest.fixture
+def project(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> MakeProject:
+    """make_project, with the working directory inside the project."""
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        folder = make_project(files)
+        monkeypatch.chdir(folder)
+        return folder
+
+    return make
+
+
+@pytest.fixture
 def runner() -> CliRunner:
     """Typer's test runner."""
     return CliRunner()

@@ -29,19 +29,6 @@ Formule de l'eau ?\tH<sub>2</sub>O <img src="eau.png">\tchimie
 Son du mot ?\t[sound:mot.mp3]Bonjour\tlangue
 """
 
-
-@pytest.fixture
-def project(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> MakeProject:
-    """make_project, with the working directory inside the project."""
-
-    def make(files: dict[str, str | bytes]) -> Path:
-        folder = make_project(files)
-        monkeypatch.chdir(folder)
-        return folder
-
-    return make
-
-
 # studygen new
 
 
@@ -313,7 +300,9 @@ def test_check_finds_what_only_laying_out_the_handout_reveals(
     project: MakeProject, runner: CliRunner
 ) -> None:
     broken = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect'
-    text = "# Cours\n\n## Partie\n\n![Un schéma](schema.svg)\n\nVoir ![](http://example.org/a.png).\n"
+    text = (
+        "# Cours\n\n## Partie\n\n![Un schéma](schema.svg)\n\nVoir ![](http://example.org/a.png).\n"
+    )
     root = project({"source/cours.md": text, "source/schema.svg": broken})
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 1

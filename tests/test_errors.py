@@ -5,22 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_load import GOOD
 
 from studygen.errors import SourceError
 from studygen.load import load_source
 
-GOOD = """\
-title: Cours
-lang: fr
-sections:
-  - title: Partie
-    blocks:
-      - kind: text
-        text: Bonjour.
-flashcards:
-  - front: Année ?
-    back: 1945
-"""
 BODY = "# T\n\n## S\n\nx\n\n"
 IMAGE = "kind: image\n        src: {src}\n        alt: A"
 

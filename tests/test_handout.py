@@ -38,18 +38,6 @@ def section(title: str, *texts: str, **extra: Any) -> dict[str, Any]:
     return {"title": title, "blocks": [{"kind": "text", "text": t} for t in texts], **extra}
 
 
-@pytest.fixture
-def project(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> MakeProject:
-    """make_project, with the working directory inside the project."""
-
-    def make(files: dict[str, str | bytes]) -> Path:
-        folder = make_project(files)
-        monkeypatch.chdir(folder)
-        return folder
-
-    return make
-
-
 def build(runner: CliRunner, *args: str) -> Any:
     """``studygen build`` through the command line."""
     return runner.invoke(app, ["build", "--only", "handout", *args])
