@@ -380,17 +380,25 @@ def test_killed_builds_leave_the_old_pdf_or_the_new_one(layout: dict[str, Path])
     (project / "source" / "s.yaml").write_text(json.dumps({"title": "T", "sections": sections}))
     command = [sys.executable, "-m", "studygen", "build", "--only", "handout"]
     assert subprocess.run(command, cwd=project, capture_output=True, check=False).returncode == 0
-    target = project / "build" / "s" / "handout.pdf"
+    folder = project / "build" / "s"
+    target = folder / "handout.pdf"
     complete = len(PdfReader(target).pages)
-    for delay in (0.3, 0.8, 1.2, 1.6, 2.0, 2.5):
-        child = subprocess.Popen(
-            command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        time.sleep(delay)
-        child.send_signal(signal.SIGKILL)
+    caught = 0
+    for _ in range(8):
+        if caught == 2:
+            break
+        child = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while child.poll() is None and time.monotonic() < deadline:
+            if any(folder.glob(".handout.pdf.*.tmp")):  # the new PDF is being written
+                child.send_signal(signal.SIGKILL)
+                caught += 1
+                break
+            time.sleep(0.0005)
         child.wait()
         assert target.read_bytes().rstrip().endswith(b"%%EOF")
         assert len(PdfReader(target).pages) == complete
+    assert caught >= 1, "no build was caught while writing"
 
 
 def test_concurrent_builds_do_not_corrupt_each_other(layout: dict[str, Path]) -> None:
@@ -450,3 +458,15 @@ def test_outputs_are_named_after_files_and_never_leave_the_output_folder(
     assert (layout["project"] / "build" / "cours" / "handout.pdf").is_file()
     assert sorted(p.name for p in (layout["project"] / "build").iterdir()) == ["cours"]
     assert not list(layout["outside"].glob("pwned*"))
+
+
+def test_a_huge_data_uri_in_a_template_is_refused(layout: dict[str, Path]) -> None:
+    theme = layout["project"] / "theme" / "handout"
+    theme.mkdir(parents=True)
+    original = (REPO / "templates" / "handout" / "handout.html.j2").read_text()
+    huge = '<img alt="" src="data:image/png;base64,' + "A" * 3_000_000 + '">'
+    theme.joinpath("handout.html.j2").write_text(original.replace("<body>", "<body>" + huge))
+    (layout["project"] / "source" / "s.yaml").write_text(source_with())
+    code, output, seconds = _bounded_build(layout["project"], "--templates", "theme")
+    assert code == 1 and "data URI over 2 MB refused" in output and seconds < 30, output
+    assert not (layout["project"] / "build").exists()
