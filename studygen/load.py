@@ -168,15 +168,16 @@ def _import_decks(
         if reason:
             problems.append(Problem(source.path, line, col, reason))
             continue
+        shown = source.path.parent / name  # messages name the deck as the source does
         try:
-            deck = _read_deck(target, read_text(target, max_bytes), separators)
-            found, _, where = _deck_cards(target, deck, len(cards))
+            deck = _read_deck(shown, read_text(target, max_bytes), separators)
+            found, _, where = _deck_cards(shown, deck, len(cards))
         except SourceError as exc:
             problems += exc.problems
             continue
         cards += found
         origins.update(where)
-        warnings += _problems(target, deck.warnings)
+        warnings += _problems(shown, deck.warnings)
     if problems:
         raise SourceError(problems)
     doc = source.doc.model_copy(update={"flashcards": cards})

@@ -312,3 +312,14 @@ def test_check_finds_what_only_laying_out_the_handout_reveals(
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 1
     assert "source/cours.md:7: refused to fetch a network address" in result.output
+
+
+def test_a_card_from_a_deck_that_does_not_fit_is_reported_at_the_deck_line(
+    project: MakeProject, runner: CliRunner
+) -> None:
+    text = "title: Cours\nsections:\n  - title: Partie\nflashcards_from: decks/d.tsv\n"
+    deck = "Première ?\tOui.\nDeuxième ?\t" + "mot " * 600 + "\n"
+    project({"source/cours.yaml": text, "source/decks/d.tsv": deck})
+    result = runner.invoke(app, ["build", "--only", "flashcards"])
+    assert result.exit_code == 0
+    assert 'source/decks/d.tsv:2: card 2 ("Deuxième ?") does not fit its card' in result.output
