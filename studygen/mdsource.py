@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
@@ -34,6 +33,7 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from studygen.i18n import LABELS
+from studygen.mdcards import Card, CardReader, Part, indent
 from studygen.yamlsource import Loc, Positions, YamlProblem, YamlResult, parse_yaml
 
 _MD = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
@@ -88,14 +88,6 @@ _TERM_PATTERNS = (
     re.compile(r"\*\*(?P<term>[^\n]+?)\*\*\s*(?:::|[:—–]|-(?=\s))?\s*(?P<text>.*)", re.DOTALL),
     re.compile(r"(?P<term>[^\n]+?)\s*::\s*(?P<text>.*)", re.DOTALL),  # Term :: text
 )
-# French typography puts a (narrow) no-break space before the colon: `Q : …`.
-_Q = re.compile(r"^[ \t]*[Qq][ \t\u00a0\u202f]*:(?!:)")
-_A = re.compile(r"^[ \t]*[Aa][ \t\u00a0\u202f]*:(?!:)")
-_TAGS = re.compile(r"^[ \t]*[Tt][Aa][Gg][Ss][ \t\u00a0\u202f]*:(?!:)")
-_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
-_HASHTAGS_LINE = re.compile(r"^[ \t]*#[^\s#]+(?:[ \t]+#[^\s#]+)*[ \t]*$")
-_CODE_SPAN = re.compile(r"(`+).+?\1")
-_CARD_SEPARATOR = re.compile(r":::|::")
 
 _MESSAGES = {
     "front matter": "the front matter must be `key: value` lines, such as `title: …`",
@@ -125,40 +117,6 @@ _MESSAGES = {
 }
 
 
-@dataclass
-class _Part:
-    """A value cut from the source, and where it starts (1-based)."""
-
-    text: str
-    line: int
-    col: int
-
-
-@dataclass
-class _Side:
-    """Source lines of one side of a card; ``head`` is the rest of its ``Q:``/``A:`` line."""
-
-    numbers: list[int]
-    head: str
-
-
-@dataclass
-class _QA:
-    """A ``Q:``/``A:`` card being read."""
-
-    question: _Side
-    answer: _Side | None = None
-
-
-@dataclass
-class _Card:
-    """A finished card and its tags."""
-
-    front: _Part
-    back: _Part
-    tags: list[_Part] = field(default_factory=list)
-
-
 def parse_markdown(text: str, fallback_title: str) -> YamlResult:
     """Markdown study notes → the same plain data and positions the YAML reader gives."""
     # markdown-it counts lines after the same normalisation, so its maps match ours.
@@ -179,11 +137,6 @@ def _span(node: SyntaxTreeNode) -> tuple[int, int]:
 
 def _heading_text(heading: SyntaxTreeNode) -> str:
     return heading.children[0].content.strip() if heading.children else ""
-
-
-def _indent(line: str) -> int:
-    """1-based column of the first character of a line that is not a space."""
-    return len(line) - len(line.lstrip()) + 1
 
 
 def _callout(node: SyntaxTreeNode, lines: list[str]) -> re.Match[str] | None:
@@ -214,18 +167,6 @@ def _lone_image(node: SyntaxTreeNode) -> Token | None:
     return parts[0] if len(parts) == 1 and parts[0].type == "image" else None
 
 
-def _card_separator(line: str) -> re.Match[str] | None:
-    """The first ``:::`` or ``::`` of a line outside code spans (``std::vector`` is no card)."""
-    masked = _CODE_SPAN.sub(lambda m: "\0" * len(m.group()), line)
-    return _CARD_SEPARATOR.search(masked)
-
-
-def _rest(marker: re.Pattern[str], line: str) -> str:
-    """What follows a marker (``Q:``, ``A:``, ``Tags:``) on its line."""
-    match = marker.match(line)
-    return line[match.end() :] if match else line
-
-
 class _Reader:
     """Walks the Markdown structure once, filling data, positions and problems."""
 
@@ -248,7 +189,7 @@ class _Reader:
 
     def cut(
         self, numbers: Sequence[int], rows: Sequence[str] | None = None, head: bool = False
-    ) -> _Part:
+    ) -> Part:
         """The dedented, stripped text of source lines, and where it starts.
 
         ``rows`` are suffixes of those lines (markers removed) when given. With ``head``
@@ -264,8 +205,8 @@ class _Reader:
         for number, row in zip(numbers, rows, strict=True):
             if row.strip():
                 line = self.lines[number]
-                return _Part(text.strip(), number + 1, len(line) - len(row.lstrip()) + 1)
-        return _Part("", (numbers[0] if numbers else 0) + 1, 1)
+                return Part(text.strip(), number + 1, len(line) - len(row.lstrip()) + 1)
+        return Part("", (numbers[0] if numbers else 0) + 1, 1)
 
     def document(self, fallback_title: str) -> dict[str, Any]:
         """The whole document as plain data."""
@@ -376,7 +317,7 @@ class _Reader:
         elif key == "flashcards":
             code = [node for node in nodes if node.type in ("fence", "code_block")]
             opaque = {number for node in code for number in range(*_span(node))}
-            self.flashcards(_CardReader(self, start, end, opaque).read())
+            self.flashcards(CardReader(self, start, end, opaque).read())
         elif key == "faq":
             self.faq(nodes, start, end)
         else:
@@ -433,7 +374,7 @@ class _Reader:
         rows = [_QUOTE_MARKER.sub("", self.lines[n], count=1) for n in body_lines]
         body = self.cut(body_lines, rows)
         if not body.text:
-            body = _Part("", start + 1, marker_col)
+            body = Part("", start + 1, marker_col)
         self.put(loc, start + 1, marker_col)
         self.put((*loc, "kind"), start + 1, marker_col)
         self.put((*loc, "text"), body.line, body.col)
@@ -459,7 +400,7 @@ class _Reader:
             src = unquote(str(token.attrs.get("src", "")))
             alt, caption = token.content, str(token.attrs.get("title") or "")
         line = _span(node)[0]
-        col = _indent(self.lines[line])
+        col = indent(self.lines[line])
         for at in (loc, *((*loc, key) for key in ("kind", "src", "alt", "caption"))):
             self.put(at, line + 1, col)
         # Alt text is read aloud as one phrase: line breaks inside it mean nothing.
@@ -476,7 +417,7 @@ class _Reader:
                     self.key_point(item)
             else:
                 line = _span(node)[0]
-                self.problem(line + 1, _indent(self.lines[line]), "not key points")
+                self.problem(line + 1, indent(self.lines[line]), "not key points")
 
     def key_point(self, item: SyntaxTreeNode) -> None:
         """One key point; a continuation paragraph of the item stays in its text."""
@@ -490,7 +431,7 @@ class _Reader:
             self.problem(start + 1, offset + 1, "key point")
             return
         if match.start("text") <= len(first):
-            text = _Part(match["text"].strip(), start + 1, offset + match.start("text") + 1)
+            text = Part(match["text"].strip(), start + 1, offset + match.start("text") + 1)
         else:
             text = self.cut(range(start + 1, end))
         loc: Loc = ("key_points", len(self.lists["key_points"]))
@@ -499,7 +440,7 @@ class _Reader:
         self.put((*loc, "text"), text.line, text.col)
         self.lists["key_points"].append({"term": match["term"].strip(), "text": text.text})
 
-    def flashcards(self, cards: list[_Card]) -> None:
+    def flashcards(self, cards: list[Card]) -> None:
         """Add the cards of a flashcards section, with their positions."""
         for card in cards:
             loc: Loc = ("flashcards", len(self.lists["flashcards"]))
@@ -527,205 +468,9 @@ class _Reader:
             answer = self.cut(range(_span(heading)[1], stop))
             line, col = self.heading_position(heading)
             if not answer.text:
-                answer = _Part("", line, col)
+                answer = Part("", line, col)
             loc: Loc = ("faq", len(self.lists["faq"]))
             self.put(loc, line, 1)
             self.put((*loc, "question"), line, col)
             self.put((*loc, "answer"), answer.line, answer.col)
             self.lists["faq"].append({"question": _heading_text(heading), "answer": answer.text})
-
-
-class _CardReader:
-    """The cards of a flashcards section, read line by line in the order written.
-
-    Conventions: ``Q:``/``A:`` (the answer runs on, over blank lines too, until something
-    else begins), ``question::answer``, ``question:::answer`` (both ways), and
-    multi-line cards whose question and answer a line holding ``?`` (or ``??``, both
-    ways) separates. A ``Tags: a, b`` line right after a card gives its tags. Lines of
-    code blocks are never taken for markers.
-    """
-
-    def __init__(self, reader: _Reader, start: int, end: int, opaque: set[int]) -> None:
-        self.reader = reader
-        self.lines = reader.lines
-        self.start, self.end = start, end
-        self.opaque = opaque
-        self.cards: list[_Card] = []
-        self.last: list[_Card] = []  # the cards a `Tags:` line would belong to
-        self.qa: _QA | None = None
-
-    def read(self) -> list[_Card]:
-        """Every card of the section."""
-        for chunk in self.chunks():
-            if self.qa is not None:
-                answer = self.qa.answer
-                if answer is not None and not self.starts_card(chunk):
-                    # Blank lines inside an answer: it goes on with the lines below.
-                    answer.numbers += range(answer.numbers[-1] + 1, chunk[0])
-                elif answer is not None or self.marker(chunk[0]) != "A":
-                    self.close()
-            self.chunk(chunk)
-        self.close()
-        return self.cards
-
-    def chunks(self) -> list[list[int]]:
-        """Runs of lines separated by blank lines (blank lines inside code do not count)."""
-        chunks: list[list[int]] = [[]]
-        for number in range(self.start, self.end):
-            if self.lines[number].strip() or number in self.opaque:
-                chunks[-1].append(number)
-            elif chunks[-1]:
-                chunks.append([])
-        return [chunk for chunk in chunks if chunk]
-
-    def marker(self, number: int) -> str | None:
-        """What a line starts: a card, its answer, tags, a separator; None for content."""
-        if number in self.opaque:
-            return None
-        line = self.lines[number]
-        if _Q.match(line):
-            return "Q"
-        if _A.match(line):
-            return "A"
-        if _TAGS.match(line):
-            return "tags"
-        if line.strip() in ("?", "??"):
-            return "separator"
-        if _HEADING_LINE.match(line) or _HASHTAGS_LINE.match(line):
-            return "skip"  # headings group cards; `#flashcards` tags a note for Obsidian
-        if _card_separator(line):
-            return "inline"
-        return None
-
-    def starts_card(self, chunk: list[int]) -> bool:
-        """Whether a run of lines begins something new rather than continuing an answer."""
-        return self.marker(chunk[0]) is not None or any(
-            self.marker(n) == "separator" for n in chunk
-        )
-
-    def chunk(self, chunk: list[int]) -> None:
-        """Read the cards of one run of lines."""
-        pending: list[int] = []  # lines that may be the question of a `?` card
-        orphan = False  # lines after an `A:` without a question, already reported
-        index = 0
-        while index < len(chunk):
-            number = chunk[index]
-            kind = self.marker(number)
-            if kind in ("Q", "A", "tags", "inline", "skip"):
-                self.stray(pending)
-                pending, orphan = [], False
-            if kind == "skip":
-                self.close()
-                self.last = []
-            elif kind == "Q":
-                self.close()
-                self.qa = _QA(_Side([number], _rest(_Q, self.lines[number])))
-            elif kind == "A":
-                self.answer(number)
-                orphan = self.qa is None
-            elif kind == "tags":
-                self.close()
-                self.tags(number)
-            elif kind == "inline":
-                self.close()
-                self.inline(number)
-            elif self.qa is not None:
-                (self.qa.answer or self.qa.question).numbers.append(number)
-            elif kind == "separator":
-                index = self.multiline(chunk, index, pending)
-                pending = []
-                continue
-            elif not orphan:
-                pending.append(number)
-            index += 1
-        self.stray(pending)
-
-    def answer(self, number: int) -> None:
-        """An ``A:`` line: the answer of the open question, or a problem."""
-        line = self.lines[number]
-        if self.qa is not None and self.qa.answer is None:
-            self.qa.answer = _Side([number], _rest(_A, line))
-            return
-        self.close()
-        self.reader.problem(number + 1, _indent(line), "no Q")
-
-    def close(self) -> None:
-        """Finish the open ``Q:``/``A:`` card."""
-        qa, self.qa = self.qa, None
-        if qa is None:
-            return
-        if qa.answer is None:
-            number = qa.question.numbers[0]
-            self.reader.problem(number + 1, _indent(self.lines[number]), "no A")
-            self.last = []
-            return
-        front, back = self.side(qa.question), self.side(qa.answer)
-        self.make(front, back, False, ("empty Q", "empty A"))
-
-    def side(self, side: _Side) -> _Part:
-        """The text of one side of a ``Q:``/``A:`` card."""
-        rows = [side.head, *(self.lines[n] for n in side.numbers[1:])]
-        part = self.reader.cut(side.numbers, rows, head=True)
-        if not part.text:  # point just after the marker
-            number = side.numbers[0]
-            return _Part("", number + 1, len(self.lines[number]) - len(side.head) + 1)
-        return part
-
-    def inline(self, number: int) -> None:
-        """A ``question::answer`` or ``question:::answer`` line."""
-        line = self.lines[number]
-        separator = _card_separator(line)
-        assert separator is not None  # marker() said so
-        question, answer = line[: separator.start()], line[separator.end() :]
-        front = _Part(question.strip(), number + 1, _indent(question))
-        back = _Part(answer.strip(), number + 1, separator.end() + _indent(answer))
-        sign = separator.group()
-        self.make(front, back, sign == ":::", ("empty front", "empty back"), sign=sign)
-
-    def multiline(self, chunk: list[int], index: int, pending: list[int]) -> int:
-        """A card whose question (``pending``) and answer a ``?`` line separates."""
-        number = chunk[index]
-        stop = index + 1
-        while stop < len(chunk) and self.marker(chunk[stop]) is None:
-            stop += 1
-        nothing = _Part("", number + 1, _indent(self.lines[number]))
-        question = self.reader.cut(pending) if pending else nothing
-        answer = self.reader.cut(chunk[index + 1 : stop]) if stop > index + 1 else nothing
-        sign = self.lines[number].strip()
-        self.make(question, answer, sign == "??", ("empty above", "empty below"), sign=sign)
-        return stop
-
-    def make(
-        self, front: _Part, back: _Part, both_ways: bool, empty: tuple[str, str], sign: str = ""
-    ) -> None:
-        """Add a card (and its reverse), or report its empty sides."""
-        self.last = []
-        for part, problem in zip((front, back), empty, strict=True):
-            if not part.text:
-                self.reader.problem(part.line, part.col, problem, sign=sign)
-        if front.text and back.text:
-            self.last = [_Card(front, back)] + ([_Card(back, front)] if both_ways else [])
-            self.cards += self.last
-
-    def tags(self, number: int) -> None:
-        """A ``Tags: a, b`` line: tags of the card(s) just above."""
-        line = self.lines[number]
-        at = len(line) - len(_rest(_TAGS, line))
-        tags = []
-        for name in line[at:].split(","):
-            tag = name.strip().lstrip("#").strip()
-            if tag:
-                tags.append(_Part(tag, number + 1, at + name.index(tag) + 1))
-            at += len(name) + 1
-        if not self.last:
-            self.reader.problem(number + 1, _indent(line), "tags")
-        for card in self.last:
-            card.tags += tags
-        self.last = []
-
-    def stray(self, pending: list[int]) -> None:
-        """Report text that turned out to be no card."""
-        if pending:
-            part = self.reader.cut(pending)
-            self.reader.problem(part.line, part.col, "not a card")
-            self.last = []
