@@ -195,20 +195,30 @@ def test_french_faq_questions_get_a_narrow_space_and_english_ones_do_not(built_a
             assert printed.group(1) == ("\u202f" if lang == "fr" else ""), entry.question
 
 
-def test_french_is_hyphenated_at_french_break_points(
-    project: MakeProject, runner: CliRunner
+HYPHENATION = {
+    "fr": "Les immunomodulateurs thérapeutiques transforment considérablement "
+    "l’accompagnement des hypersensibilités médicamenteuses chroniques. ",
+    "fr-FR": "Les immunosuppresseurs administrés quotidiennement diminuent "
+    "progressivement l’inflammation des articulations douloureuses. ",
+    "de": "Immunmodulatorische Behandlungsmöglichkeiten verändern Krankheitsverläufe "
+    "chronischer Autoimmunerkrankungen grundlegend. ",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(HYPHENATION))
+def test_text_is_hyphenated_at_the_break_points_of_its_language(
+    lang: str, project: MakeProject, runner: CliRunner
 ) -> None:
-    sentence = (
-        "Les immunomodulateurs thérapeutiques transforment considérablement "
-        "l’accompagnement des hypersensibilités médicamenteuses chroniques. "
-    )
-    paragraph = sentence * 6
-    root = project({"source/h.yaml": source(sections=[section("Un", paragraph)])})
+    # A narrow column (a two-column table) makes line ends, and so hyphens, frequent.
+    paragraph = HYPHENATION[lang] * 3
+    table = f"| {paragraph} | {paragraph} |\n|---|---|\n| {paragraph} | {paragraph} |\n"
+    text = source(lang=lang, sections=[section("Un", paragraph * 2, table)])
+    root = project({"source/h.yaml": text})
     assert build(runner).exit_code == 0
     raw = PdfReader(root / "build/h/handout.pdf").pages[0].extract_text()
-    breaks = re.findall(r"(\w+)[\u2010-]\n(\w+)", raw)
-    assert breaks, "no word was hyphenated at a line end"
-    dictionary = pyphen.Pyphen(lang="fr")
+    breaks = re.findall(r"(\w+)\u2010\n(\w+)", raw)
+    assert len(breaks) >= 3, "too few words hyphenated at line ends"
+    dictionary = pyphen.Pyphen(lang=lang.replace("-", "_"))
     for head, tail in breaks:
         word = head + tail
         assert len(head) in dictionary.positions(word.lower()), (head, tail)
@@ -449,3 +459,31 @@ def test_toc_and_pdf_variant_from_project_settings(project: MakeProject, runner:
     (root / "studygen.toml").write_text('pdf_variant = "pdf/a-9z"\n')
     result = build(runner)
     assert result.exit_code == 2 and 'PDF variant "pdf/a-9z" is not one of' in result.output
+
+
+def test_no_paragraph_leaves_a_single_line_alone_at_a_page_break(tmp_path: Path) -> None:
+    from weasyprint.formatting_structure.boxes import BlockBox, LineBox
+
+    from studygen import pdf, render
+    from studygen.load import load_source
+
+    sections = [
+        section(f"Chapitre {n}", *(long_text(n * 5 + k, 2 + (n * 3 + k) % 7) for k in range(4)))
+        for n in range(12)
+    ]
+    path = tmp_path / "w.yaml"
+    path.write_text(source(sections=sections), encoding="utf-8")
+    doc = load_source(path).doc
+    html = render.render_html("handout", render.handout_context(doc, "a4"))
+    document, _, _ = pdf.layout(html, tmp_path, render.stylesheets("handout", None), [tmp_path])
+    assert len(document.pages) >= 6
+    fragments: dict[int, list[int]] = {}  # paragraph element → lines on each page it spans
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if isinstance(box, BlockBox) and box.element_tag == "p":
+                lines = sum(1 for child in box.children if isinstance(child, LineBox))
+                fragments.setdefault(id(box.element), []).append(lines)
+    split = [counts for counts in fragments.values() if len(counts) > 1]
+    assert split, "the test needs paragraphs that cross a page break"
+    for counts in split:
+        assert min(counts) >= 2, counts
