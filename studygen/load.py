@@ -6,7 +6,7 @@ import difflib
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Union
 
@@ -78,6 +78,9 @@ def load_source(
     if suffix in DECK_SUFFIXES:
         return load_deck(path, text, separators)
     result = parse_markdown(text, path.stem) if suffix in MARKDOWN_SUFFIXES else parse_yaml(text)
+    ignored: list[Problem] = []
+    if suffix in MARKDOWN_SUFFIXES and isinstance(result.data, dict):
+        ignored = _drop_foreign_fields(path, result.data, result.positions)
     if result.problems:
         found = _problems(path, result.problems)
         if suffix in MARKDOWN_SUFFIXES and isinstance(result.data, dict):
@@ -89,9 +92,32 @@ def load_source(
                 found += [p for p in exc.problems if (p.line, p.col) not in seen]
         raise SourceError(_dedupe(found))
     source = validate(path, result.data, result.positions)
+    if ignored:
+        source = replace(source, warnings=(*source.warnings, *ignored))
     if source.doc.flashcards_from:
         source = _import_decks(source, max_bytes, separators)
     return source
+
+
+def _drop_foreign_fields(path: Path, data: dict[str, Any], positions: Positions) -> list[Problem]:
+    """Front matter fields of other tools (Obsidian's tags, aliases…): left out, with a warning.
+
+    A name close to one of studygen's fields stays, so that a typo is still an error.
+    """
+    known = list(Document.model_fields)
+    foreign = [
+        key
+        for key in data
+        if key not in known and not difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+    ]
+    if not foreign:
+        return []
+    line, col = positions.of((foreign[0],))
+    for key in foreign:
+        del data[key]
+    names = ", ".join(foreign)
+    message = f"front matter fields studygen does not use, ignored: {names}"
+    return [Problem(path, line, col, message)]
 
 
 def _problems(path: Path, found: list[YamlProblem]) -> list[Problem]:

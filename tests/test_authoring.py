@@ -323,3 +323,25 @@ def test_a_card_from_a_deck_that_does_not_fit_is_reported_at_the_deck_line(
     result = runner.invoke(app, ["build", "--only", "flashcards"])
     assert result.exit_code == 0
     assert 'source/decks/d.tsv:2: card 2 ("Deuxième ?") does not fit its card' in result.output
+
+
+def test_obsidian_front_matter_builds_and_typos_are_still_caught(
+    project: MakeProject, runner: CliRunner
+) -> None:
+    note = (
+        "---\ntags: [biologie]\naliases: [Mitose]\ncreated: 2026-10-01\n---\n"
+        "# La mitose\n\nUne division.\n\n## Les phases\n\n> [!tip] Astuce\n> Retenir PMAT.\n"
+    )
+    root = project({"source/note.md": note})
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "source/note.md:2:1: front matter fields studygen does not use, ignored: "
+        "tags, aliases, created" in result.output
+    )
+    doc = load_source(root / "source/note.md").doc
+    assert doc.title == "La mitose" and doc.sections[0].blocks[0].kind == "note"
+    (root / "source/note.md").write_text(note.replace("tags:", "titel: X\ntags:"))
+    typo = runner.invoke(app, ["check"])
+    assert typo.exit_code == 1
+    assert 'source/note.md:2:1: unknown field "titel" — did you mean "title"?' in typo.output
