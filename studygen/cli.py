@@ -10,7 +10,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from studygen import __version__
-from studygen.errors import ConfigError, StudygenError
+from studygen.errors import ConfigError, StudygenError, printable
 
 app = typer.Typer(
     name="studygen",
@@ -85,7 +85,8 @@ class PaperName(str, Enum):
 
 
 def _err(message: str) -> None:
-    typer.secho(message, err=True, fg=typer.colors.RED)
+    lines = message.split("\n")  # studygen's own line breaks; content's are escaped
+    typer.secho("\n".join(printable(line) for line in lines), err=True, fg=typer.colors.RED)
 
 
 def _run(action: Callable[[], T]) -> T:
@@ -272,6 +273,7 @@ def build(
 
 
 def _notify(kind: str, message: str) -> None:
+    message = printable(message)
     if kind == "wrote":
         typer.echo(f"wrote {message}")
     elif kind == "problem":

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+# Control characters, line and paragraph separators, and bidirectional overrides: content
+# quoted in a message must not move the cursor, colour the terminal or reorder the line.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``), on one line."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class StudygenError(Exception):
@@ -22,10 +32,12 @@ class Problem:
 
     def __str__(self) -> str:
         if self.line <= 0:
-            return f"{self.path}: {self.message}"
-        if self.col <= 0:
-            return f"{self.path}:{self.line}: {self.message}"
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+            where = f"{self.path}"
+        elif self.col <= 0:
+            where = f"{self.path}:{self.line}"
+        else:
+            where = f"{self.path}:{self.line}:{self.col}"
+        return printable(f"{where}: {self.message}")
 
 
 class SourceError(StudygenError):

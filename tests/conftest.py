@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from studygen.build import build, discover
 from studygen.config import BuildOptions
+
+# Property tests draw the same examples on every run, so CI never fails on luck;
+# HYPOTHESIS_PROFILE=explore draws new ones (run it before a release).
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "source"

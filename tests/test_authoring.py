@@ -184,7 +184,7 @@ def test_check_is_quiet_on_success_and_verbose_on_request(
 # Arbitrary text never produces a traceback
 
 
-TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60)
 
 
 def _document(draw: Any) -> dict[str, Any]:
@@ -207,7 +207,7 @@ def _document(draw: Any) -> dict[str, Any]:
 
 
 @settings(
-    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
 def test_arbitrary_text_in_every_field_builds_or_fails_clearly(

@@ -219,3 +219,15 @@ def test_calibrate_writes_a_two_page_sheet_and_never_overwrites_other_files(
     refused = runner.invoke(app, ["calibrate", "--out", "notes.pdf"])
     assert refused.exit_code == 1 and "not a calibration sheet" in refused.output
     assert (in_project / "notes.pdf").read_bytes() == b"%PDF-1.4 mine"
+
+
+def test_control_characters_in_content_never_reach_the_terminal(
+    in_project: Path, runner: CliRunner
+) -> None:
+    (in_project / "source" / "mauvaise.yaml").write_text(
+        'title: T\nlang: "\\e[31mrouge\\u202e"\nsections:\n  - title: S\n', encoding="utf-8"
+    )
+    result = runner.invoke(app, ["build", "source/mauvaise.yaml"])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert '2:7: "\\x1b[31mrouge\\u202e" is not a language tag' in result.output
