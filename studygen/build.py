@@ -26,7 +26,7 @@ from studygen.errors import Problem, SourceError, StudygenError
 from studygen.flashcards import make_flashcards
 from studygen.i18n import unknown_language
 from studygen.load import SOURCE_SUFFIXES, Source, load_source
-from studygen.model import ImageBlock
+from studygen.model import image_blocks
 
 log = logging.getLogger(__name__)
 
@@ -192,8 +192,7 @@ def _write_pdf(source: Source, name: str, output: Output) -> None:
         output.pdf = output.rendered.pdf
     except pdf.FetchRefused as exc:
         raise SourceError(_refusal_problems(source, exc.refusals)) from None
-    late = output.rendered.warnings[seen:]
-    output.warnings += [Problem(source.path, 0, 0, f"{name}: {w}") for w in dict.fromkeys(late)]
+    output.warnings += _weasyprint_warnings(source, name, output.rendered.warnings[seen:])
 
 
 def _source_warnings(source: Source) -> list[Problem]:
@@ -303,12 +302,13 @@ def _check_refusals(source: Source, rendered: pdf.Rendered) -> None:
 
 def _image_problems(source: Source, rendered: pdf.Rendered) -> list[Problem]:
     """An image WeasyPrint could not decode is an error at the line of its ``src``."""
-    where = {}
-    for s, section in enumerate(source.doc.sections):
-        for b, block in enumerate(section.blocks):
-            if isinstance(block, ImageBlock):
-                target = (source.root / block.src).resolve().as_uri()
-                where[target] = (block.src, ("sections", s, "blocks", b, "src"))
+    where = {
+        (source.root / block.src).resolve().as_uri(): (
+            block.src,
+            ("sections", s, "blocks", b, "src"),
+        )
+        for s, b, block in image_blocks(source.doc)
+    }
     problems = []
     for warning in dict.fromkeys(rendered.warnings):
         match = _FAILED_IMAGE.match(warning)
@@ -323,8 +323,12 @@ def _image_problems(source: Source, rendered: pdf.Rendered) -> list[Problem]:
 
 
 def _css_warnings(source: Source, name: str, rendered: pdf.Rendered) -> list[Problem]:
-    """WeasyPrint's own warnings (bad CSS, broken images), once each."""
-    return [Problem(source.path, 0, 0, f"{name}: {w}") for w in dict.fromkeys(rendered.warnings)]
+    """WeasyPrint's own warnings while laying out (bad CSS, broken images), once each."""
+    return _weasyprint_warnings(source, name, rendered.warnings)
+
+
+def _weasyprint_warnings(source: Source, name: str, messages: list[str]) -> list[Problem]:
+    return [Problem(source.path, 0, 0, f"{name}: {m}") for m in dict.fromkeys(messages)]
 
 
 def _make_key_points(source: Source, options: BuildOptions) -> Output:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import BinaryIO
 
 # Raster formats WeasyPrint decodes, by their first bytes; SVG is recognised by its root tag.
 _SIGNATURES = {
@@ -14,6 +16,13 @@ _SIGNATURES = {
 MAX_IMAGE_PIXELS = 50_000_000
 
 
+def raster_kind(head: bytes) -> str:
+    """``PNG``, ``JPEG``, ``GIF`` or ``WebP`` from a file's first bytes, else ``""``."""
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "WebP"
+    return next((k for sig, k in _SIGNATURES.items() if head.startswith(sig)), "")
+
+
 def image_format_problem(src: str, target: Path) -> str | None:
     """Why the file at ``target`` is not an image studygen can print, or None."""
     try:
@@ -21,19 +30,27 @@ def image_format_problem(src: str, target: Path) -> str | None:
             head = handle.read(65536)
     except OSError as exc:
         return f'image "{src}" cannot be read: {exc.strerror}'
-    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        kind = "WebP"
-    else:
-        kind = next((k for sig, k in _SIGNATURES.items() if head.startswith(sig)), "")
+    kind = raster_kind(head)
     if not kind:
         text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
         if text.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")) and b"<svg" in head:
             return None
         return f'image "{src}" is not an SVG, PNG, JPEG, GIF or WebP file'
+    return _decoding_problem(src, kind, target)
+
+
+def raster_problem(src: str, data: bytes) -> str | None:
+    """Why ``data``, if it is a raster image, cannot be printed (damaged, too large); else None."""
+    kind = raster_kind(data)
+    return _decoding_problem(src, kind, io.BytesIO(data)) if kind else None
+
+
+def _decoding_problem(src: str, kind: str, file: Path | BinaryIO) -> str | None:
+    """Pillow reads the header (size) and checks the file without decoding its pixels."""
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(target) as image:
+        with Image.open(file) as image:
             width, height = image.size
             image.verify()
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as exc:

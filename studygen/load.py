@@ -16,7 +16,7 @@ from studygen.decks import DECK_SUFFIXES, Deck, read_deck
 from studygen.errors import Problem, SourceError
 from studygen.images import image_format_problem
 from studygen.mdsource import parse_markdown
-from studygen.model import BLOCK_KINDS, Document, Flashcard, ImageBlock, KeyPoint
+from studygen.model import BLOCK_KINDS, Document, Flashcard, KeyPoint, image_blocks
 from studygen.yamlsource import Loc, Positions, YamlProblem, parse_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -190,7 +190,7 @@ def _import_decks(
         line, col = source.positions.values.get(
             ("flashcards_from", number)
         ) or source.positions.value_of(("flashcards_from",))
-        target, reason = _deck_path(source.root, name)
+        target, reason = project_file(source.root, name, "deck", DECK_SUFFIXES)
         if reason:
             problems.append(Problem(source.path, line, col, reason))
             continue
@@ -208,20 +208,6 @@ def _import_decks(
         raise SourceError(problems)
     doc = source.doc.model_copy(update={"flashcards": cards})
     return Source(source.path, doc, source.positions, source.kind, origins, tuple(warnings))
-
-
-def _deck_path(root: Path, name: str) -> tuple[Path, str | None]:
-    """The deck file ``name`` names, or why it cannot be used."""
-    if "://" in name or name.startswith(("/", "\\")) or Path(name).is_absolute():
-        return root, f'deck "{name}" must be a path relative to the source file'
-    target = (root / name).resolve()
-    if not target.is_relative_to(root):
-        return root, f'deck "{name}" lies outside the project folder'
-    if target.suffix.lower() not in DECK_SUFFIXES:
-        return root, f'deck "{name}" must be a {", ".join(DECK_SUFFIXES)} file'
-    if not target.is_file():
-        return root, f'deck "{name}" not found (looked for {target})'
-    return target, None
 
 
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -414,24 +400,32 @@ def _strip(annotation: Any) -> Any:
 
 def _check_files(source: Source) -> Iterator[Problem]:
     """Images must exist inside the source's folder."""
-    for s, section in enumerate(source.doc.sections):
-        for b, block in enumerate(section.blocks):
-            if isinstance(block, ImageBlock):
-                line, col = source.positions.value_of(("sections", s, "blocks", b, "src"))
-                problem = image_problem(source.root, block.src)
-                if problem:
-                    yield Problem(source.path, line, col, problem)
+    for s, b, block in image_blocks(source.doc):
+        line, col = source.positions.value_of(("sections", s, "blocks", b, "src"))
+        problem = image_problem(source.root, block.src)
+        if problem:
+            yield Problem(source.path, line, col, problem)
 
 
 def image_problem(root: Path, src: str) -> str | None:
     """Why ``src`` (relative to ``root``) cannot be used as an image, or None if it can."""
-    if "://" in src or src.startswith(("/", "\\")) or Path(src).is_absolute():
-        return f'image "{src}" must be a path relative to the source file'
-    target = (root / src).resolve()
+    target, problem = project_file(root, src, "image")
+    return problem or image_format_problem(src, target)
+
+
+def project_file(
+    root: Path, name: str, what: str, suffixes: tuple[str, ...] = ()
+) -> tuple[Path, str | None]:
+    """The regular file ``name`` (relative to ``root``) names inside ``root``, or why not."""
+    if "://" in name or name.startswith(("/", "\\")) or Path(name).is_absolute():
+        return root, f'{what} "{name}" must be a path relative to the source file'
+    target = (root / name).resolve()
     if not target.is_relative_to(root):
-        return f'image "{src}" lies outside the project folder'
+        return root, f'{what} "{name}" lies outside the project folder'
+    if suffixes and target.suffix.lower() not in suffixes:
+        return root, f'{what} "{name}" must be a {", ".join(suffixes)} file'
     if not target.exists():
-        return f'image "{src}" not found (looked for {target})'
+        return root, f'{what} "{name}" not found (looked for {target})'
     if not target.is_file():
-        return f'image "{src}" is not a regular file'
-    return image_format_problem(src, target)
+        return root, f'{what} "{name}" is not a regular file'
+    return target, None

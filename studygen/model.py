@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -129,6 +130,14 @@ class Document(_Model):
         description="Deck files (Anki or Quizlet export, CSV, TSV) whose cards follow these.",
     )
     faq: list[FaqEntry] = Field(default_factory=list)
+
+
+def image_blocks(doc: Document) -> Iterator[tuple[int, int, ImageBlock]]:
+    """(section index, block index, block) of every figure, in reading order."""
+    for s, section in enumerate(doc.sections):
+        for b, block in enumerate(section.blocks):
+            if isinstance(block, ImageBlock):
+                yield s, b, block
 
 
 def json_schema() -> str:

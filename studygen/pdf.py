@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from studygen.errors import BuildError
-from studygen.images import image_format_problem
+from studygen.images import raster_problem
 
 log = logging.getLogger(__name__)
 
@@ -163,16 +163,10 @@ def _read_regular_file(target: Path) -> bytes:
         data = handle.read(MAX_RESOURCE_BYTES + 1)
     if len(data) > MAX_RESOURCE_BYTES:
         raise _Refused(f"refused a file over {MAX_RESOURCE_BYTES // 1024 // 1024} MB")
-    problem = image_format_problem(target.name, target) if _is_raster(data) else None
+    problem = raster_problem(target.name, data)
     if problem:
         raise _Refused(problem)
     return data
-
-
-def _is_raster(data: bytes) -> bool:
-    return data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")) or (
-        data.startswith(b"RIFF") and data[8:12] == b"WEBP"
-    )
 
 
 def layout(

@@ -16,7 +16,7 @@ from studygen.cards import Plan
 from studygen.errors import BuildError
 from studygen.i18n import direction, labels_for
 from studygen.markup import markdown, markdown_inline, plain
-from studygen.model import Document, ImageBlock
+from studygen.model import Document, image_blocks
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -138,11 +138,7 @@ def handout_context(doc: Document, paper: str, toc: bool | None = None) -> dict[
 
     ``toc=None`` puts a table of contents in documents of three sections or more.
     """
-    figures: dict[tuple[int, int], int] = {}
-    for s, section in enumerate(doc.sections):
-        for b, block in enumerate(section.blocks):
-            if isinstance(block, ImageBlock):
-                figures[(s, b)] = len(figures) + 1
+    figures = {(s, b): n for n, (s, b, _) in enumerate(image_blocks(doc), start=1)}
     sections = [
         {
             "number": s + 1,
