@@ -1,0 +1,30 @@
+"""The reorganised code writes the same bytes as before (see ``golden.py``)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from golden import GOLDEN, build_all, fingerprint
+
+RECORDED = json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def hashes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    here = fingerprint()
+    if here != RECORDED["fingerprint"]:
+        pytest.skip(
+            "golden hashes were recorded with other libraries or fonts "
+            f"({RECORDED['fingerprint']}; here {here}): PDF bytes differ by machine"
+        )
+    return build_all(tmp_path_factory.mktemp("golden"))
+
+
+def test_same_outputs_are_written(hashes: dict[str, str]) -> None:
+    assert sorted(hashes) == sorted(RECORDED["hashes"])
+
+
+@pytest.mark.parametrize("key", sorted(RECORDED["hashes"]))
+def test_same_bytes(hashes: dict[str, str], key: str) -> None:
+    assert hashes[key] == RECORDED["hashes"][key], f"{key} changed"
