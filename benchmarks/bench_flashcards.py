@@ -20,7 +20,7 @@ from pathlib import Path
 from studygen.build import _renderer
 from studygen.config import BuildOptions
 from studygen.flashcards import make_flashcards
-from studygen.load import load_source
+from studygen.sources.loader import load_source
 
 WORDS = [
     "immune",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from timing import median_seconds
 
-from studygen.load import load_source
+from studygen.sources.loader import load_source
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from studygen.build import _make_key_points
 from studygen.config import BuildOptions
 from studygen.errors import SourceError
-from studygen.load import load_source
+from studygen.sources.loader import load_source
 
 WORDS = [
     "immune", "response", "cytokines", "antibodies", "lymphocytes", "regulate",

@@ -25,8 +25,8 @@ from studygen.config import BuildOptions
 from studygen.errors import Problem, SourceError, StudygenError
 from studygen.flashcards import make_flashcards
 from studygen.i18n import unknown_language
-from studygen.load import SOURCE_SUFFIXES, Source, load_source
 from studygen.model import image_blocks
+from studygen.sources.loader import SOURCE_SUFFIXES, Source, load_source
 
 log = logging.getLogger(__name__)
 

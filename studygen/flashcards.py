@@ -11,9 +11,9 @@ from studygen.cards import Plan, parse_selection, plan_sheets, resolve_layout
 from studygen.config import BuildOptions
 from studygen.errors import ConfigError, Problem, SourceError
 from studygen.fit import fit_faces
-from studygen.load import Source
 from studygen.markup import plain
 from studygen.model import Document
+from studygen.sources.loader import Source
 
 
 @dataclass

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from studygen.cli import app
 from studygen.errors import SourceError
-from studygen.load import load_source
+from studygen.sources.loader import load_source
 
 ANKI = """\
 #separator:tab

@@ -12,7 +12,7 @@ from pdfread import PT_PER_MM, page_sizes, page_texts
 from pypdf import PdfReader
 
 from studygen.cards import PRESETS
-from studygen.load import load_source
+from studygen.sources.loader import load_source
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studygen.decks import DECK_SUFFIXES, Deck, DeckCard, read_deck
 from studygen.markup import markdown
+from studygen.sources.decks import DECK_SUFFIXES, Deck, DeckCard, read_deck
 
 DATA = Path(__file__).parent / "data" / "decks"
 NBSP = "\u00a0"

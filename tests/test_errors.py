@@ -8,7 +8,7 @@ import pytest
 from test_load import GOOD
 
 from studygen.errors import SourceError
-from studygen.load import load_source
+from studygen.sources.loader import load_source
 
 BODY = "# T\n\n## S\n\nx\n\n"
 IMAGE = "kind: image\n        src: {src}\n        alt: A"

@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from studygen.cli import app
 from studygen.i18n import LABELS
-from studygen.load import load_source
 from studygen.markup import plain
+from studygen.sources.loader import load_source
 
 FRENCH = EXAMPLES / "immunomodulation.yaml"
 ENGLISH = EXAMPLES / "photosynthesis.yaml"
@@ -465,7 +465,7 @@ def test_no_paragraph_leaves_a_single_line_alone_at_a_page_break(tmp_path: Path)
     from weasyprint.formatting_structure.boxes import BlockBox, LineBox
 
     from studygen import pdf, render
-    from studygen.load import load_source
+    from studygen.sources.loader import load_source
 
     sections = [
         section(f"Chapitre {n}", *(long_text(n * 5 + k, 2 + (n * 3 + k) % 7) for k in range(4)))

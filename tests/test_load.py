@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from studygen.errors import SourceError
-from studygen.load import load_source
 from studygen.model import CalloutBlock, DefinitionBlock
+from studygen.sources.loader import load_source
 
 GOOD = """\
 title: Cours

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from studygen.load import load_source
-from studygen.mdsource import parse_markdown
 from studygen.model import Document
-from studygen.yamlsource import YamlResult
+from studygen.sources.loader import load_source
+from studygen.sources.markdown import parse_markdown
+from studygen.sources.yaml_source import YamlResult
 
 REPO = Path(__file__).resolve().parent.parent
 

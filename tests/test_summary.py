@@ -12,7 +12,7 @@ from pdfread import PT_PER_MM
 
 from studygen.build import build, check
 from studygen.config import BuildOptions
-from studygen.load import load_source
+from studygen.sources.loader import load_source
 from studygen.summary import gather
 
 WORDS = "immune response cytokines antibodies lymphocytes regulate inflammation tissue".split()  # noqa: SIM905

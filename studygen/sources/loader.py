@@ -12,12 +12,12 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from studygen.decks import DECK_SUFFIXES, Deck, read_deck
 from studygen.errors import Problem, SourceError
 from studygen.images import image_format_problem
-from studygen.mdsource import parse_markdown
 from studygen.model import BLOCK_KINDS, Document, Flashcard, KeyPoint, image_blocks
-from studygen.yamlsource import Loc, Positions, YamlProblem, parse_yaml
+from studygen.sources.decks import DECK_SUFFIXES, Deck, read_deck
+from studygen.sources.markdown import parse_markdown
+from studygen.sources.yaml_source import Loc, Positions, YamlProblem, parse_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MARKDOWN_SUFFIXES = (".md", ".markdown")

@@ -17,8 +17,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from studygen.htmltext import html_to_markdown, wrap
-from studygen.yamlsource import YamlProblem
+from studygen.sources.html_text import html_to_markdown, wrap
+from studygen.sources.yaml_source import YamlProblem
 
 DECK_SUFFIXES = (".txt", ".tsv", ".csv")
 

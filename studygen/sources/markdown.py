@@ -33,8 +33,8 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from studygen.i18n import LABELS
-from studygen.mdcards import Card, CardReader, Part, indent
-from studygen.yamlsource import Loc, Positions, YamlProblem, YamlResult, parse_yaml
+from studygen.sources.markdown_cards import Card, CardReader, Part, indent
+from studygen.sources.yaml_source import Loc, Positions, YamlProblem, YamlResult, parse_yaml
 
 _MD = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
 
