@@ -14,7 +14,6 @@ import argparse
 import subprocess
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from timing import median_seconds
@@ -81,13 +80,13 @@ def main() -> None:
         print(f"{'pages of the 50-section handout':40} {pages:9d}")
         print(f"{'handout pages per second':40} {pages / t_long:9.1f}")
         variants = {
-            "no table of contents": replace(options, toc=False),
-            "pdf/ua-1": replace(options, pdf_variant="pdf/ua-1"),
-            "pdf/a-3b": replace(options, pdf_variant="pdf/a-3b"),
+            "no table of contents": options.but(toc=False),
+            "pdf/ua-1": options.but(pdf_variant="pdf/ua-1"),
+            "pdf/a-3b": options.but(pdf_variant="pdf/a-3b"),
         }
         example = BuildOptions(out=out, only=("handout",))
         with_toc = median_seconds(lambda: build([EXAMPLE], example), args.repeat)
-        without = median_seconds(lambda: build([EXAMPLE], replace(example, toc=False)), args.repeat)
+        without = median_seconds(lambda: build([EXAMPLE], example.but(toc=False)), args.repeat)
         print(f"{'ratio no table of contents / default (ex.)':40} {without / with_toc:9.2f}")
         for label, variant in variants.items():
             seconds = median_seconds(lambda v=variant: build([longer], v), args.repeat)

@@ -17,9 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from studygen.build import _renderer
 from studygen.config import BuildOptions
-from studygen.flashcards import make_flashcards
+from studygen.outputs.base import Job
+from studygen.outputs.flashcards import lay_out_sheets
+from studygen.pdf import Engine
 from studygen.sources.loader import load_source
 
 WORDS = [
@@ -64,11 +65,11 @@ def run(path: Path, repeat: int) -> tuple[float, int, int, int]:
     times, sheets = [], None
     for _ in range(repeat):
         start = time.perf_counter()
-        sheets = make_flashcards(source, options, _renderer("flashcards", source, options))
+        sheets = lay_out_sheets(Job("flashcards", source, options, Engine()))
         sheets.rendered.pdf  # noqa: B018 - include writing the PDF
         times.append(time.perf_counter() - start)
     assert sheets is not None
-    return statistics.median(times), sheets.full_passes, sheets.partial_passes, len(sheets.warnings)
+    return statistics.median(times), sheets.full_passes, sheets.partial_passes, len(sheets.clipped)
 
 
 def main() -> None:

@@ -18,9 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from studygen.build import _make_key_points
 from studygen.config import BuildOptions
 from studygen.errors import SourceError
+from studygen.outputs import get
+from studygen.outputs.base import Job, Made
+from studygen.pdf import Engine
 from studygen.sources.loader import load_source
 
 WORDS = [
@@ -50,8 +52,9 @@ def run(path: Path, repeat: int) -> tuple[float, str, str]:
     for _ in range(repeat):
         start = time.perf_counter()
         try:
-            output = _make_key_points(source, options)
-            note = output.notes[-1]
+            made = get("key-points").make(Job("key-points", source, options, Engine()))
+            assert isinstance(made, Made)
+            note = made.notes[-1]
             passes = re.search(r"found in (\d+) layout passes", note)[1]  # type: ignore[index]
             outcome = re.search(r"at ([\d.]+ pt in \d columns?)", note)[1]  # type: ignore[index]
         except SourceError as exc:

@@ -1,16 +1,18 @@
-"""Command line: parse options, call one function, turn StudygenError into exit code 1."""
+"""Command line: parse options, call one function, turn a StudygenError into its exit code."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
 
 import typer
 
 from studygen import __version__
-from studygen.errors import ConfigError, StudygenError, printable
+from studygen.choices import CALIBRATION_DUPLEX, CUT_MARKS, DUPLEX_MODES, PAPERS, PDF_VARIANTS
+from studygen.errors import StudygenError, printable
+from studygen.outputs import NAMES as OUTPUTS
 
 app = typer.Typer(
     name="studygen",
@@ -23,12 +25,30 @@ app = typer.Typer(
 T = TypeVar("T")
 
 
-class Output(str, Enum):
-    """The outputs studygen can build."""
+def _choices(name: str, values: Iterable[str]) -> Any:
+    """A command-line choice over one of studygen's vocabularies (``choices.py``)."""
+    return Enum(name, {value: value for value in values}, type=str)
 
-    handout = "handout"
-    flashcards = "flashcards"
-    key_points = "key-points"
+
+def _value(choice: Any) -> str | None:
+    """The text of a choice the command line was given (None when not given)."""
+    return None if choice is None else str(getattr(choice, "value", choice))
+
+
+if TYPE_CHECKING:  # the command line hands over the chosen text
+    Output: TypeAlias = str
+    PaperName: TypeAlias = str
+    PdfVariant: TypeAlias = str
+    Duplex: TypeAlias = str
+    CutMarks: TypeAlias = str
+    CalibrationDuplex: TypeAlias = str
+else:
+    Output = _choices("Output", OUTPUTS)
+    PaperName = _choices("PaperName", PAPERS)
+    PdfVariant = _choices("PdfVariant", PDF_VARIANTS)
+    Duplex = _choices("Duplex", DUPLEX_MODES)
+    CutMarks = _choices("CutMarks", CUT_MARKS)
+    CalibrationDuplex = _choices("CalibrationDuplex", CALIBRATION_DUPLEX)
 
 
 HANDOUT = "Handout"
@@ -39,7 +59,7 @@ SUMMARY = "Key-points sheet"
 
 def _card(flag: str, help_text: str) -> Any:
     """An option listed under "Flashcards" in ``build --help``."""
-    return typer.Option(flag, help=_literal(help_text), rich_help_panel=CARDS)
+    return typer.Option(flag, help=_literal(help_text), rich_help_panel=CARDS, case_sensitive=False)
 
 
 def _summary(flag: str, help_text: str) -> Any:
@@ -52,53 +72,21 @@ def _literal(help_text: str) -> str:
     return help_text.replace("[", "\\[")
 
 
-class Duplex(str, Enum):
-    """How the backs of the cards are printed."""
-
-    long_edge = "long-edge"
-    short_edge = "short-edge"
-    fold = "fold"
-    manual = "manual"
-    none = "none"
-
-
-class CutMarks(str, Enum):
-    """Cut guides on the front pages."""
-
-    corners = "corners"
-    lines = "lines"
-    none = "none"
-
-
-class PdfVariant(str, Enum):
-    """PDF standards WeasyPrint can write."""
-
-    ua1 = "pdf/ua-1"
-    a3b = "pdf/a-3b"
-
-
-class PaperName(str, Enum):
-    """Supported paper sizes."""
-
-    a4 = "a4"
-    letter = "letter"
-
-
 def _err(message: str) -> None:
     lines = message.split("\n")  # studygen's own line breaks; content's are escaped
     typer.secho("\n".join(printable(line) for line in lines), err=True, fg=typer.colors.RED)
 
 
 def _run(action: Callable[[], T]) -> T:
-    """Run ``action``; a StudygenError becomes one message and exit code 1, never a traceback."""
+    """Run ``action``; a StudygenError becomes one message and its exit code, no traceback.
+
+    Usage and configuration errors exit with 2, errors in content with 1.
+    """
     try:
         return action()
-    except ConfigError as exc:  # a flag or setting with a wrong value: a usage error
-        _err(f"error: {exc}")
-        raise typer.Exit(2) from None
     except StudygenError as exc:
         _err(f"error: {exc}")
-        raise typer.Exit(1) from None
+        raise typer.Exit(exc.exit_code) from None
 
 
 def _version(value: bool) -> None:
@@ -136,10 +124,16 @@ def build(
     ] = None,
     only: Annotated[
         list[Output] | None,
-        typer.Option("--only", help="Build only this output (repeatable).", show_default=False),
+        typer.Option(
+            "--only",
+            help="Build only this output (repeatable).",
+            show_default=False,
+            case_sensitive=False,
+        ),
     ] = None,
     paper: Annotated[
-        PaperName | None, typer.Option("--paper", help=_literal("Paper size [default: a4]"))
+        PaperName | None,
+        typer.Option("--paper", help=_literal("Paper size [default: a4]"), case_sensitive=False),
     ] = None,
     templates: Annotated[
         Path | None, typer.Option("--templates", help="A folder of template overrides.")
@@ -151,6 +145,7 @@ def build(
         PdfVariant | None,
         typer.Option(
             "--pdf-variant",
+            case_sensitive=False,
             help="Write PDF/UA-1 (accessible) or PDF/A-3b (archival) files. "
             "Every PDF is tagged either way.",
         ),
@@ -227,36 +222,36 @@ def build(
     """Build the handout, flashcards and key-points PDFs of each source."""
     from studygen import build as build_module
     from studygen.config import resolve_options
-    from studygen.flashcards import validate_card_options
+    from studygen.outputs.flashcards import validate_card_options
 
     def action() -> build_module.Report:
-        options = resolve_options(
-            Path.cwd(),
-            out=out,
-            only=tuple(o.value for o in only or ()),
-            paper=paper.value if paper else None,
-            templates=templates,
-            strict=strict,
-            verbose=verbose,
-            pdf_variant=pdf_variant.value if pdf_variant else None,
-            toc=toc,
-            separator=separator,
-            card_separator=card_separator,
-            cards=cards,
-            card_size=card_size,
-            printer_margin=printer_margin,
-            duplex=duplex.value if duplex else None,
-            back_offset=back_offset,
-            printer=printer,
-            cut_marks=cut_marks.value if cut_marks else None,
-            tags=tuple(tags or ()),
-            cards_only=cards_only,
-            summary_include=summary_include,
-            summary_min_size=summary_min_size,
-        )
+        flags = {
+            "out": out,
+            "only": tuple(_value(o) for o in only or ()),
+            "paper": _value(paper),
+            "templates": templates,
+            "strict": strict,
+            "verbose": verbose,
+            "pdf_variant": _value(pdf_variant),
+            "toc": toc,
+            "separator": separator,
+            "card_separator": card_separator,
+            "cards": cards,
+            "card_size": card_size,
+            "printer_margin": printer_margin,
+            "duplex": _value(duplex),
+            "back_offset": back_offset,
+            "printer": printer,
+            "cut_marks": _value(cut_marks),
+            "tags": tuple(tags or ()),
+            "cards_only": cards_only,
+            "summary_include": summary_include,
+            "summary_min_size": summary_min_size,
+        }
+        options = resolve_options(Path.cwd(), flags)
         validate_card_options(options)
         paths = build_module.discover(list(sources or []), options)
-        return build_module.build(paths, options, notify=_notify)
+        return build_module.build(paths, options, TerminalReporter())
 
     report = _run(action)
     total = len(report.built_sources) + len(report.failed_sources)
@@ -272,16 +267,25 @@ def build(
         raise typer.Exit(1)
 
 
-def _notify(kind: str, message: str) -> None:
-    message = printable(message)
-    if kind == "wrote":
-        typer.echo(f"wrote {message}")
-    elif kind == "problem":
+class TerminalReporter:
+    """Prints what a build does: written files, problems, warnings and notes."""
+
+    def wrote(self, path: Path, pages: int) -> None:
+        """``wrote build/x/handout.pdf (8 pages)``."""
+        plural = "s" if pages != 1 else ""
+        typer.echo(printable(f"wrote {path} ({pages} page{plural})"))
+
+    def problem(self, message: str) -> None:
+        """An error, in red on standard error."""
         _err(message)
-    elif kind == "warning":
-        typer.secho(f"warning: {message}", err=True, fg=typer.colors.YELLOW)
-    else:
-        typer.echo(f"  {message}")
+
+    def warning(self, message: str) -> None:
+        """A warning, in yellow on standard error."""
+        typer.secho(f"warning: {printable(message)}", err=True, fg=typer.colors.YELLOW)
+
+    def note(self, message: str) -> None:
+        """Information, indented under what it is about."""
+        typer.echo(f"  {printable(message)}")
 
 
 @app.command()
@@ -311,7 +315,7 @@ def check(
 @app.command()
 def layouts() -> None:
     """List the flashcard layout presets: card size and cards per sheet."""
-    from studygen.cards import PRESETS
+    from studygen.outputs.card_geometry import PRESETS
 
     typer.echo(
         f"{'layout':<12} {'paper':<22} {'card (mm)':<14} {'grid':<6} {'per sheet':>9}  description"
@@ -333,19 +337,24 @@ def calibrate(
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the sheet.")] = Path(
         "calibration.pdf"
     ),
-    paper: Annotated[PaperName, typer.Option("--paper", help="Paper size.")] = PaperName.a4,
+    paper: Annotated[
+        PaperName, typer.Option("--paper", help="Paper size.", case_sensitive=False)
+    ] = "a4",
     duplex: Annotated[
-        Duplex, typer.Option("--duplex", help="long-edge or short-edge, as you will print.")
-    ] = Duplex.long_edge,
+        CalibrationDuplex,
+        typer.Option(
+            "--duplex", help="long-edge or short-edge, as you will print.", case_sensitive=False
+        ),
+    ] = "long-edge",
 ) -> None:
     """Write a one-sheet PDF to measure your printer's front/back offset."""
-    from studygen.calibrate import write_calibration
+    from studygen.outputs.calibration import write_calibration
 
-    def action() -> None:
-        write_calibration(out, paper.value, duplex.value)
+    def action() -> Path:
+        return write_calibration(out, str(_value(paper)), str(_value(duplex)))
 
-    _run(action)
-    typer.echo(f"wrote {out}")
+    written = _run(action)
+    typer.echo(f"wrote {written}")
     typer.echo(
         "Print it double-sided at 100 % (no fit to page), hold the sheet against a window with "
         "the front facing you, and read where the back's cross lies on the front's scales. "

@@ -1,68 +1,227 @@
-"""Build options: defaults < studygen.toml / [tool.studygen] < flags (None = not given)."""
+"""Build options: defaults < studygen.toml / [tool.studygen] < flags.
+
+One pydantic model, :class:`BuildOptions`, checks every value wherever it comes from;
+each message names where the value was written (the settings file, or the command
+line). Unknown settings are refused with the nearest known name.
+"""
 
 from __future__ import annotations
 
 import difflib
 import sys
-from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
+
+from studygen.choices import (
+    CUT_MARKS,
+    DEFAULT_SUMMARY_MIN_SIZE,
+    DEFAULT_SUMMARY_PARTS,
+    DUPLEX_MODES,
+    PAPERS,
+    PDF_VARIANTS,
+    SEPARATOR_NAMES,
+    SUMMARY_PARTS,
+    SUMMARY_SIZES,
+)
 from studygen.errors import ConfigError
+from studygen.outputs import NAMES as OUTPUTS
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-OUTPUTS = ("handout", "flashcards", "key-points")
-PAPERS = ("a4", "letter")
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
-# Names for the separators of deck files (Quizlet lets people choose any).
-_SEPARATORS = {
-    "tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "newline": "\n", "\\n": "\n",
-    "blank-line": "\n\n", "pipe": "|", "dash": "-",
-}  # fmt: skip
+
+# --- One check per kind of value: a converted value, or ValueError with the message ----
 
 
-@dataclass(frozen=True)
-class BuildOptions:
-    """Everything that shapes a build, after merging defaults, config file and flags."""
-
-    out: Path = Path("build")
-    only: tuple[str, ...] = OUTPUTS
-    paper: str = "a4"
-    templates: Path | None = None
-    strict: bool = False
-    source_dir: Path = Path("source")
-    max_source_bytes: int = 20 * 1024 * 1024
-    max_pages: int = 500
-    verbose: bool = False
-    cards: str | None = None
-    card_size: str | None = None
-    printer_margin: float = 5.0
-    duplex: str = "long-edge"
-    back_offset: tuple[float, float] = (0.0, 0.0)
-    cut_marks: str | None = None
-    printer: str | None = None
-    printers: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
-    tags: tuple[str, ...] = ()
-    cards_only: str | None = None
-    summary_include: tuple[str, ...] = ("key-points", "definitions")
-    summary_min_size: float = 7.0
-    toc: bool | None = None
-    separator: str | None = None
-    card_separator: str | None = None
-    pdf_variant: str | None = None
-    config_file: Path | None = field(default=None, compare=False)
+def _path(value: Any, info: ValidationInfo) -> Path:
+    """A path; written in a settings file, it is relative to that file's folder."""
+    if not isinstance(value, (str, Path)):
+        raise ValueError(f'"{info.field_name}" must be a path')
+    path = Path(value)
+    base = (info.context or {}).get("base")
+    return base / path if base is not None and not path.is_absolute() else path
 
 
-_FILE_KEYS = {
-    "out", "only", "paper", "templates", "strict", "source_dir", "max_source_bytes", "max_pages",
-    "cards", "card_size", "printer_margin", "duplex", "back_offset", "cut_marks", "printer",
-    "printers", "summary_include", "summary_min_size", "toc", "pdf_variant",
-    "separator", "card_separator",
-}  # fmt: skip
+def _one_of(choices: tuple[str, ...], what: str) -> BeforeValidator:
+    def check(value: Any) -> str:
+        text = str(value).lower()
+        if text not in choices:
+            raise ValueError(f'{what} "{value}" is not one of {", ".join(choices)}')
+        return text
+
+    return BeforeValidator(check)
+
+
+def _outputs(value: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)):
+        raise ValueError(f'"only" must be a list of outputs ({", ".join(OUTPUTS)})')
+    for item in items:
+        if item not in OUTPUTS:
+            raise ValueError(f'output "{item}" is not one of {", ".join(OUTPUTS)}')
+    return tuple(o for o in OUTPUTS if o in items)
+
+
+def _separator(value: Any, info: ValidationInfo) -> str:
+    text = SEPARATOR_NAMES.get(str(value).lower(), str(value))
+    if not text:
+        raise ValueError(f'"{info.field_name}" must not be empty')
+    return text
+
+
+def _flag(value: Any, info: ValidationInfo) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f'"{info.field_name}" must be true or false')
+    return value
+
+
+def _text(value: Any, info: ValidationInfo) -> str:
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise ValueError(f'"{info.field_name}" must be a text')
+    return str(value)
+
+
+def _number(low: float, high: float, unit: str) -> BeforeValidator:
+    def check(value: Any, info: ValidationInfo) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f'"{info.field_name}" must be a number of {unit}, {low:g} to {high:g}')
+        if not low <= value <= high:
+            raise ValueError(f'"{info.field_name}" must be a number of {unit}, {low:g} to {high:g}')
+        return float(value)
+
+    return BeforeValidator(check)
+
+
+def _count(unit: str) -> BeforeValidator:
+    def check(value: Any, info: ValidationInfo) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ValueError(f'"{info.field_name}" must be a positive number of {unit}')
+        return value
+
+    return BeforeValidator(check)
+
+
+def _offset(value: Any) -> tuple[float, float]:
+    from studygen.outputs.card_geometry import parse_offset
+
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, float) for v in value):
+        return value
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        value = f"{value[0]},{value[1]}"
+    try:
+        return parse_offset(str(value))
+    except ConfigError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _texts(value: Any, info: ValidationInfo) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise ValueError(f'"{info.field_name}" must be a list of texts')
+    return tuple(str(v) for v in value)
+
+
+def _summary_parts(value: Any) -> tuple[str, ...]:
+    parts = value.split(",") if isinstance(value, str) else value
+    if not isinstance(parts, (list, tuple)):
+        raise ValueError(f'"summary_include" must list some of {", ".join(SUMMARY_PARTS)}')
+    chosen = {str(p).strip() for p in parts if str(p).strip()}
+    for part in sorted(chosen - set(SUMMARY_PARTS)):
+        raise ValueError(f'summary part "{part}" is not one of {", ".join(SUMMARY_PARTS)}')
+    return tuple(k for k in SUMMARY_PARTS if k in chosen or k == "key-points")
+
+
+def _printers(value: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ValueError("[printers] must hold one table per printer name")
+    return value
+
+
+PathValue = Annotated[Path, BeforeValidator(_path)]
+OptionalPath = Annotated[Path | None, BeforeValidator(_path)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+OptionalFlag = Annotated[bool | None, BeforeValidator(_flag)]
+Text = Annotated[str | None, BeforeValidator(_text)]
+Separator = Annotated[str | None, BeforeValidator(_separator)]
+
+
+class BuildOptions(BaseModel):
+    """Everything that shapes a build, after merging defaults, settings file and flags."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    out: PathValue = Path("build")
+    only: Annotated[tuple[str, ...], BeforeValidator(_outputs)] = OUTPUTS
+    paper: Annotated[str, _one_of(tuple(PAPERS), "paper")] = "a4"
+    templates: OptionalPath = None
+    strict: Flag = False
+    source_dir: PathValue = Path("source")
+    max_source_bytes: Annotated[int, _count("bytes")] = 20 * 1024 * 1024
+    max_pages: Annotated[int, _count("pages")] = 500
+    verbose: Flag = False
+    cards: Text = None
+    card_size: Text = None
+    printer_margin: Annotated[float, _number(0, 30, "millimetres")] = 5.0
+    duplex: Annotated[str, _one_of(DUPLEX_MODES, "duplex")] = "long-edge"
+    back_offset: Annotated[tuple[float, float], BeforeValidator(_offset)] = (0.0, 0.0)
+    cut_marks: Annotated[str | None, _one_of(CUT_MARKS, "cut marks")] = None
+    printer: Text = None
+    printers: Annotated[dict[str, dict[str, Any]], BeforeValidator(_printers)] = {}
+    tags: Annotated[tuple[str, ...], BeforeValidator(_texts)] = ()
+    cards_only: Text = None
+    summary_include: Annotated[tuple[str, ...], BeforeValidator(_summary_parts)] = (
+        DEFAULT_SUMMARY_PARTS
+    )
+    summary_min_size: Annotated[float, _number(*SUMMARY_SIZES, "points")] = DEFAULT_SUMMARY_MIN_SIZE
+    toc: OptionalFlag = None
+    separator: Separator = None
+    card_separator: Separator = None
+    pdf_variant: Annotated[str | None, _one_of(PDF_VARIANTS, "PDF variant")] = None
+    config_file: Path | None = None
+
+    def but(self, **changes: Any) -> BuildOptions:
+        """A copy with ``changes``, checked like any other value."""
+        return merge(self, changes, "options")
+
+
+# Settings only the command line gives: they are about one run, not about the project.
+COMMAND_LINE_ONLY = frozenset({"verbose", "tags", "cards_only"})
+FILE_KEYS = frozenset(BuildOptions.model_fields) - COMMAND_LINE_ONLY - {"config_file"}
+COMMAND_LINE_KEYS = frozenset(BuildOptions.model_fields) - {"printers", "config_file"}
+
+
+def merge(
+    options: BuildOptions,
+    values: dict[str, Any],
+    where: str,
+    base: Path | None = None,
+    known: frozenset[str] = COMMAND_LINE_KEYS | FILE_KEYS,
+) -> BuildOptions:
+    """``options`` with ``values`` checked and applied; every message names ``where``."""
+    names = {}
+    for key in values:
+        name = key.replace("-", "_")
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f' — did you mean "{close[0]}"?' if close else ""
+            raise ConfigError(f'{where}: unknown setting "{key}"{hint}')
+        names[name] = values[key]
+    try:
+        checked = BuildOptions.model_validate(names, context={"base": base})
+    except ValidationError as exc:
+        raise ConfigError(f"{where}: {_message(exc)}") from None
+    return options.model_copy(update={name: getattr(checked, name) for name in names})
+
+
+def _message(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    cause = error.get("ctx", {}).get("error")
+    if cause is not None:
+        return str(cause)
+    return f'"{".".join(str(p) for p in error["loc"])}": {error["msg"]}'
 
 
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -88,15 +247,20 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
 
 
-def resolve_options(cwd: Path, **flags: Any) -> BuildOptions:
-    """Merge defaults, the project's config file and the flags that were given (not None)."""
+def resolve_options(cwd: Path, flags: dict[str, Any] | None = None) -> BuildOptions:
+    """Merge defaults, the project's settings file and the flags that were given (not None).
+
+    Paths in the settings file are relative to its folder; paths on the command line
+    are relative to where the command runs.
+    """
     options = BuildOptions()
     found = find_config(cwd)
     if found:
         path, table = found
-        options = replace(_apply(options, table, str(path), base=path.parent), config_file=path)
-    given = {k: v for k, v in flags.items() if v is not None and v != ()}
-    options = _apply(options, given, "command line", base=cwd)
+        options = merge(options, table, str(path), path.parent, FILE_KEYS)
+        options = options.model_copy(update={"config_file": path})
+    given = {k: v for k, v in (flags or {}).items() if v is not None and v != ()}
+    options = merge(options, given, "command line", None, COMMAND_LINE_KEYS)
     return _apply_printer(options, "back_offset" in given)
 
 
@@ -109,105 +273,6 @@ def _apply_printer(options: BuildOptions, offset_given: bool) -> BuildOptions:
         known = ", ".join(sorted(options.printers)) or "none defined"
         raise ConfigError(f'printer "{options.printer}" is not in [printers] ({known})')
     if "back_offset" in settings and not offset_given:
-        offset = _coerce(
-            "back_offset", settings["back_offset"], f"[printers.{options.printer}]", Path()
-        )
-        options = replace(options, back_offset=offset)
+        where = f"[printers.{options.printer}]"
+        options = merge(options, {"back_offset": settings["back_offset"]}, where)
     return options
-
-
-def _apply(options: BuildOptions, values: dict[str, Any], where: str, base: Path) -> BuildOptions:
-    changes: dict[str, Any] = {}
-    known = {f.name for f in fields(BuildOptions)}
-    for key, value in values.items():
-        name = key.replace("-", "_")
-        if name not in known or (where != "command line" and name not in _FILE_KEYS):
-            close = difflib.get_close_matches(name, sorted(_FILE_KEYS), n=1)
-            hint = f' — did you mean "{close[0]}"?' if close else ""
-            raise ConfigError(f'{where}: unknown setting "{key}"{hint}')
-        changes[name] = _coerce(name, value, where, base)
-    return replace(options, **changes)
-
-
-def _coerce(name: str, value: Any, where: str, base: Path) -> Any:
-    if name in ("out", "templates", "source_dir"):
-        if not isinstance(value, (str, Path)):
-            raise ConfigError(f'{where}: "{name}" must be a path')
-        path = Path(value)
-        return path if path.is_absolute() or where == "command line" else base / path
-    if name == "paper":
-        value = str(value).lower()
-        if value not in PAPERS:
-            raise ConfigError(f'{where}: paper "{value}" is not one of {", ".join(PAPERS)}')
-        return value
-    if name == "only":
-        items = [value] if isinstance(value, str) else list(value)
-        for item in items:
-            if item not in OUTPUTS:
-                raise ConfigError(f'{where}: output "{item}" is not one of {", ".join(OUTPUTS)}')
-        return tuple(o for o in OUTPUTS if o in items)
-    if name == "pdf_variant":
-        value = str(value).lower()
-        if value not in PDF_VARIANTS:
-            raise ConfigError(
-                f'{where}: PDF variant "{value}" is not one of {", ".join(PDF_VARIANTS)}'
-            )
-        return value
-    if name in ("separator", "card_separator"):
-        text = _SEPARATORS.get(str(value).lower(), str(value))
-        if not text:
-            raise ConfigError(f'{where}: "{name}" must not be empty')
-        return text
-    if name in ("strict", "verbose", "toc"):
-        if not isinstance(value, bool):
-            raise ConfigError(f'{where}: "{name}" must be true or false')
-        return value
-    if name in ("cards", "card_size", "printer", "cards_only"):
-        return str(value)
-    if name == "duplex":
-        from studygen.cards import DUPLEX_MODES
-
-        if value not in DUPLEX_MODES:
-            raise ConfigError(f'{where}: duplex "{value}" is not one of {", ".join(DUPLEX_MODES)}')
-        return value
-    if name == "cut_marks":
-        from studygen.cards import CUT_MARKS
-
-        if value not in CUT_MARKS:
-            raise ConfigError(f'{where}: cut marks "{value}" is not one of {", ".join(CUT_MARKS)}')
-        return value
-    if name == "printer_margin":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 30:
-            raise ConfigError(f'{where}: "printer_margin" must be a number of millimetres, 0 to 30')
-        return float(value)
-    if name == "back_offset":
-        from studygen.cards import parse_offset
-
-        if isinstance(value, (list, tuple)) and len(value) == 2:
-            value = f"{value[0]},{value[1]}"
-        try:
-            return parse_offset(str(value))
-        except ConfigError as exc:
-            raise ConfigError(f"{where}: {exc}") from None
-    if name == "tags":
-        return tuple(value)
-    if name == "summary_include":
-        parts = value.split(",") if isinstance(value, str) else list(value)
-        chosen = {str(p).strip() for p in parts if str(p).strip()}
-        known = ("key-points", "definitions", "faq")
-        for part in chosen - set(known):
-            raise ConfigError(f'{where}: summary part "{part}" is not one of {", ".join(known)}')
-        return tuple(k for k in known if k in chosen or k == "key-points")
-    if name == "summary_min_size":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 6 <= value <= 12:
-            raise ConfigError(f'{where}: "summary_min_size" must be between 6 and 12 (points)')
-        return float(value)
-    if name == "printers":
-        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-            raise ConfigError(f"{where}: [printers] must hold one table per printer name")
-        return value
-    if name in ("max_source_bytes", "max_pages"):
-        if not isinstance(value, int) or value <= 0:
-            raise ConfigError(f'{where}: "{name}" must be a positive number of bytes')
-        return value
-    return value

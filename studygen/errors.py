@@ -1,4 +1,11 @@
-"""One error hierarchy; ``cli.py`` is the only place that turns it into exit codes."""
+"""One error hierarchy, and the one way messages reach the user.
+
+Every error studygen raises on purpose is a :class:`StudygenError` and carries its exit
+code: a :class:`UsageError` (an option, a setting, the project's layout: the command
+itself has to change) exits with 2 wherever it is raised; a :class:`ContentError` (a
+source, a template, an image: what the command was given has to change) exits with 1.
+``cli.py`` is the only place that turns them into exit codes.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 # Control characters, line and paragraph separators, and bidirectional overrides: content
 # quoted in a message must not move the cursor, colour the terminal or reorder the line.
@@ -18,7 +26,27 @@ def printable(text: str) -> str:
 
 
 class StudygenError(Exception):
-    """An error a user can cause and fix: printed without a traceback, exit code 1."""
+    """An error a user can cause and fix: printed without a traceback."""
+
+    exit_code = 1
+
+
+class UsageError(StudygenError):
+    """The command cannot run as given: a wrong option, setting or project layout (exit 2)."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """``studygen.toml`` or a command-line option holds an invalid value (exit 2)."""
+
+
+class ContentError(StudygenError):
+    """What the command was given cannot be built: a source, a template, a picture (exit 1)."""
+
+
+class BuildError(ContentError):
+    """An output could not be produced (layout impossible, a template that fails)."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +68,7 @@ class Problem:
         return printable(f"{where}: {self.message}")
 
 
-class SourceError(StudygenError):
+class SourceError(ContentError):
     """Every problem found in one source file (never empty)."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
@@ -55,9 +83,59 @@ class SourceError(StudygenError):
         return cls([Problem(path, line, col, message)])
 
 
-class BuildError(StudygenError):
-    """An output could not be produced (layout impossible, renderer failure)."""
+class Reporter(Protocol):
+    """Where a build tells what it does; the command line prints it, tests may collect it."""
+
+    def wrote(self, path: Path, pages: int) -> None:
+        """A PDF was written."""
+
+    def problem(self, message: str) -> None:
+        """An error that failed a source."""
+
+    def warning(self, message: str) -> None:
+        """Something the author should look at; an error under ``--strict``."""
+
+    def note(self, message: str) -> None:
+        """Information: what was left out and why, how a layout was found."""
 
 
-class ConfigError(StudygenError):
-    """``studygen.toml`` or a command-line option holds an invalid value."""
+class Silent:
+    """A reporter that keeps nothing."""
+
+    def wrote(self, path: Path, pages: int) -> None:
+        """Say nothing."""
+
+    def problem(self, message: str) -> None:
+        """Say nothing."""
+
+    def warning(self, message: str) -> None:
+        """Say nothing."""
+
+    def note(self, message: str) -> None:
+        """Say nothing."""
+
+
+class Collected:
+    """A reporter that keeps what it is told, in order (for tests and other front ends)."""
+
+    def __init__(self) -> None:
+        self.written: list[tuple[Path, int]] = []
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+        self.notes: list[str] = []
+
+    def wrote(self, path: Path, pages: int) -> None:
+        """Keep the path and page count."""
+        self.written.append((path, pages))
+
+    def problem(self, message: str) -> None:
+        """Keep the message."""
+        self.problems.append(message)
+
+    def warning(self, message: str) -> None:
+        """Keep the message."""
+        self.warnings.append(message)
+
+    def note(self, message: str) -> None:
+        """Keep the message."""
+        self.notes.append(message)

@@ -1,25 +1,31 @@
-"""WeasyPrint: HTML → PDF bytes, with resource fetching confined to the project.
+"""Everything that touches WeasyPrint: layout, PDF bytes, the confined URL fetcher, and
+the reading of what WeasyPrint logs into problems at a source's lines.
 
-WeasyPrint is imported inside the functions that render, so ``studygen --help`` and
-``studygen check`` start fast.
+WeasyPrint is imported inside the functions that lay out, so ``studygen --help`` starts
+fast and a build that lays nothing out never imports it. One :class:`Engine` serves a
+whole build: one font configuration (so ``@font-face`` rules of a project's or a theme's
+stylesheets are honoured) and each stylesheet parsed once.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from studygen.errors import BuildError
+from studygen.errors import BuildError, ContentError, Problem
 from studygen.images import raster_problem
+from studygen.model import image_blocks
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from studygen.sources.loader import Source
 
 _ALLOWED_DATA_TYPES = ("image/", "font/", "text/css", "application/font", "application/x-font")
 
@@ -34,11 +40,13 @@ class Rendered:
     variant: str | None = None
     fetcher: Any = None
     _pdf: bytes | None = None
+    earlier_refusals: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def refusals(self) -> list[tuple[str, str]]:
         """(URL, reason) of every resource the page asked for and was refused, once each."""
-        return list(dict.fromkeys(self.fetcher.refusals)) if self.fetcher is not None else []
+        found = self.fetcher.refusals if self.fetcher is not None else []
+        return list(dict.fromkeys([*self.earlier_refusals, *found]))
 
     @property
     def pages(self) -> int:
@@ -114,7 +122,7 @@ def confined_fetcher(roots: Sequence[Path]) -> Any:
                 return self._fetch(url, headers)
             except _Refused as refused:
                 self.refusals.append((url[:200], str(refused)))
-                raise ValueError(f"{refused}: {url[:200]}") from None
+                raise ValueError(f"{refused}: {url[:200]}") from None  # WeasyPrint logs it
 
         def _fetch(self, url: str, headers: Any) -> Any:
             parts = urlsplit(url)
@@ -142,8 +150,8 @@ def confined_fetcher(roots: Sequence[Path]) -> Any:
     return fetcher
 
 
-class _Refused(Exception):
-    pass
+class _Refused(ContentError):
+    """A resource the fetcher will not serve; WeasyPrint only logs it, the list fails the build."""
 
 
 def _read_regular_file(target: Path) -> bytes:
@@ -169,22 +177,72 @@ def _read_regular_file(target: Path) -> bytes:
     return data
 
 
+class Engine:
+    """What every layout of one build shares: fonts, and stylesheets parsed once each."""
+
+    def __init__(self) -> None:
+        self._font_config: Any = None
+        self._sheets: dict[tuple[Path, tuple[Path, ...]], Sheet] = {}
+
+    @property
+    def font_config(self) -> Any:
+        """WeasyPrint's font configuration, made on first use."""
+        if self._font_config is None:
+            from weasyprint.text.fonts import FontConfiguration
+
+            self._font_config = FontConfiguration()
+        return self._font_config
+
+    def stylesheet(self, path: Path, roots: Sequence[Path] = ()) -> Sheet:
+        """A stylesheet parsed once per build; its fonts join the build's font configuration.
+
+        Its ``@font-face`` files may come from its own folder and from ``roots``.
+        """
+        key = (path, tuple(roots))
+        if key not in self._sheets:
+            import weasyprint
+
+            fetcher = confined_fetcher([path.parent, *roots])
+            with captured_warnings() as warnings:
+                css = weasyprint.CSS(
+                    filename=str(path), url_fetcher=fetcher, font_config=self.font_config
+                )
+            self._sheets[key] = Sheet(css, list(warnings), list(fetcher.refusals))
+        return self._sheets[key]
+
+
+@dataclass
+class Sheet:
+    """A parsed stylesheet, what WeasyPrint said while parsing it, and what it was refused."""
+
+    css: Any
+    warnings: list[str]
+    refusals: list[tuple[str, str]]
+
+
 def layout(
-    html: str, base_url: Path, stylesheets: Sequence[Path], roots: Sequence[Path]
-) -> tuple[Any, list[str], Any]:
-    """Lay out ``html``; return WeasyPrint's document, its warnings and the URL fetcher."""
+    html: str,
+    base_url: Path,
+    stylesheets: Sequence[Path],
+    roots: Sequence[Path],
+    engine: Engine | None = None,
+) -> tuple[Any, list[str], Any, list[tuple[str, str]]]:
+    """Lay out ``html``; WeasyPrint's document, its warnings, the URL fetcher, CSS refusals."""
     import weasyprint
 
+    engine = engine or Engine()
     fetcher = confined_fetcher([*roots, *(s.parent for s in stylesheets)])
+    sheets = [engine.stylesheet(s, roots) for s in stylesheets]
     with captured_warnings() as warnings:
         try:
-            css = [weasyprint.CSS(filename=str(s), url_fetcher=fetcher) for s in stylesheets]
             document = weasyprint.HTML(
                 string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=fetcher
-            ).render(stylesheets=css)
+            ).render(stylesheets=[sheet.css for sheet in sheets], font_config=engine.font_config)
         except RecursionError:
             raise BuildError("content is nested too deeply to lay out") from None
-    return document, list(warnings), fetcher
+    parsing = [warning for sheet in sheets for warning in sheet.warnings]
+    refused = [refusal for sheet in sheets for refusal in sheet.refusals]
+    return document, parsing + list(warnings), fetcher, refused
 
 
 def write(document: Any, identifier: bytes, variant: str | None = None) -> bytes:
@@ -207,10 +265,11 @@ def render_pdf(
     roots: Sequence[Path],
     identifier: bytes,
     variant: str | None = None,
+    engine: Engine | None = None,
 ) -> Rendered:
     """Lay out HTML; the PDF is written when ``.pdf`` is first read."""
-    document, warnings, fetcher = layout(html, base_url, stylesheets, roots)
-    return Rendered(document, warnings, identifier, variant, fetcher)
+    document, warnings, fetcher, refused = layout(html, base_url, stylesheets, roots, engine)
+    return Rendered(document, warnings, identifier, variant, fetcher, earlier_refusals=refused)
 
 
 def marked_boxes(document: Any, attribute: str) -> Iterator[tuple[int, str, Any]]:
@@ -242,3 +301,51 @@ def overflow_ratios(document: Any, attribute: str = "data-fit") -> dict[str, flo
         needed = sum(child.margin_height() for child in box.children)
         ratios[face] = needed / box.height if box.height else float("inf")
     return ratios
+
+
+# --- What WeasyPrint says, turned into problems at the source's lines --------------------
+
+
+def refusal_problems(source: Source, refusals: list[tuple[str, str]]) -> list[Problem]:
+    """One problem per refused resource, at the first source line that names it."""
+    try:
+        lines = source.path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    problems = []
+    for url, reason in refusals:
+        name = unquote(urlsplit(url).path).rsplit("/", 1)[-1] or url
+        line = next((n for n, text in enumerate(lines, 1) if name and name in text), 0)
+        shown = url if len(url) <= 80 else url[:77] + "…"
+        problems.append(Problem(source.path, line, 0, f"{reason}: {shown}"))
+    return problems
+
+
+_FAILED_IMAGE = re.compile(r"Failed to load image at '([^']*)'(?::\s*(.*))?", re.DOTALL)
+
+
+def image_problems(source: Source, rendered: Rendered) -> list[Problem]:
+    """An image WeasyPrint could not decode is an error at the line of its ``src``."""
+    where = {
+        (source.root / block.src).resolve().as_uri(): (
+            block.src,
+            ("sections", s, "blocks", b, "src"),
+        )
+        for s, b, block in image_blocks(source.doc)
+    }
+    problems = []
+    for warning in dict.fromkeys(rendered.warnings):
+        match = _FAILED_IMAGE.match(warning)
+        if not match:
+            continue
+        url, reason = match.group(1), (match.group(2) or "").strip()
+        src, loc = where.get(url, (url, ("sections",)))
+        line, col = source.positions.value_of(loc)
+        detail = f": {reason}" if reason else ": the file is not a valid image"
+        problems.append(Problem(source.path, line, col, f'image "{src}" cannot be drawn{detail}'))
+    return problems
+
+
+def warning_problems(source: Source, output: str, messages: list[str]) -> list[Problem]:
+    """WeasyPrint's own warnings (bad CSS, broken images) as warnings of the source, once each."""
+    return [Problem(source.path, 0, 0, f"{output}: {m}") for m in dict.fromkeys(messages)]

@@ -10,7 +10,7 @@ from pathlib import Path
 from studygen.errors import StudygenError
 from studygen.i18n import primary_language
 from studygen.model import json_schema
-from studygen.render import builtin_templates_dir
+from studygen.templating import builtin_templates_dir
 
 FORMATS = {"yaml": "yaml", "md": "md"}
 _NAME = re.compile(r"^\w[\w.-]*$")

@@ -34,19 +34,28 @@ OPTION_SETS: dict[str, list[str]] = {
 }
 
 
+NAMED_FAMILIES = {
+    "Noto Sans", "Noto Serif", "DejaVu Sans", "DejaVu Serif", "DejaVu Sans Mono",
+    "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Naskh Arabic", "Noto Serif Hebrew",
+}  # fmt: skip
+
+
 def fingerprint() -> dict[str, str]:
     """What the PDF bytes depend on besides studygen: library versions and fonts."""
     versions = {
         name: importlib.metadata.version(name) for name in ("weasyprint", "pydyf", "fonttools")
     }
     try:
-        fonts = subprocess.run(
-            ["fc-list", "--format", "%{file}\n"], capture_output=True, text=True, check=True
-        ).stdout
+        listed = subprocess.run(
+            ["fc-list", "--format", "%{family[0]}|%{file}\n"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
     except (OSError, subprocess.CalledProcessError):
-        fonts = ""
+        listed = ""
+    # Only the families the templates name matter to these PDFs (see common/base.css).
+    fonts = sorted(line for line in listed.splitlines() if line.split("|")[0] in NAMED_FAMILIES)
     harfbuzz = "harfbuzz-subset" if _has_harfbuzz_subset() else "fonttools"
-    digest = hashlib.sha256("".join(sorted(fonts.splitlines(True))).encode()).hexdigest()
+    digest = hashlib.sha256("\n".join(fonts).encode()).hexdigest()
     return {**versions, "subsetter": harfbuzz, "fonts": digest[:16]}
 
 

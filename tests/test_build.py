@@ -11,7 +11,7 @@ from conftest import EXAMPLES
 from pdfread import PT_PER_MM, page_sizes, page_texts
 from pypdf import PdfReader
 
-from studygen.cards import PRESETS
+from studygen.outputs.card_geometry import PRESETS
 from studygen.sources.loader import load_source
 
 A4 = (595.28, 841.89)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studygen.calibrate import scale_ticks
+from studygen.outputs.calibration import scale_ticks
 
 
 def _label(ticks: list[dict[str, object]], at: int) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from studygen.cards import (
+from studygen.errors import ConfigError
+from studygen.outputs.card_geometry import (
     DUPLEX_MODES,
     MM_PER_INCH,
     PRESETS,
@@ -18,7 +19,6 @@ from studygen.cards import (
     parse_size,
     plan_sheets,
 )
-from studygen.errors import ConfigError
 
 
 def flipped(cell: Cell, layout: CardLayout, duplex: str) -> tuple[float, float]:

@@ -98,7 +98,7 @@ def test_no_source_folder_is_a_clear_error(make_project: MakeProject, runner: Cl
         result = runner.invoke(app, ["build"])
     finally:
         os.chdir(cwd)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error: the command needs a source
     assert "no sources given and no source/ folder" in result.output
 
 
@@ -193,9 +193,12 @@ def test_printer_settings_from_config(in_project: Path, runner: CliRunner) -> No
     )
     from studygen.config import resolve_options
 
-    options = resolve_options(in_project, printer="bureau")
+    options = resolve_options(in_project, {"printer": "bureau"})
     assert options.back_offset == (1.5, -0.5) and options.duplex == "short-edge"
-    assert resolve_options(in_project, printer="bureau", back_offset="0,0").back_offset == (0, 0)
+    assert resolve_options(in_project, {"printer": "bureau", "back_offset": "0,0"}).back_offset == (
+        0,
+        0,
+    )
     result = runner.invoke(app, ["build", "--printer", "maison"])
     assert (
         result.exit_code == 2 and 'printer "maison" is not in [printers] (bureau)' in result.output
@@ -217,7 +220,8 @@ def test_calibrate_writes_a_two_page_sheet_and_never_overwrites_other_files(
     assert runner.invoke(app, ["calibrate", "--paper", "letter"]).exit_code == 0  # its own file
     (in_project / "notes.pdf").write_bytes(b"%PDF-1.4 mine")
     refused = runner.invoke(app, ["calibrate", "--out", "notes.pdf"])
-    assert refused.exit_code == 1 and "not a calibration sheet" in refused.output
+    # --out names a file studygen did not make: a usage error (choose another --out)
+    assert refused.exit_code == 2 and "not a calibration sheet" in refused.output
     assert (in_project / "notes.pdf").read_bytes() == b"%PDF-1.4 mine"
 
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from studygen.errors import ConfigError
 from studygen.markup import markdown
 from studygen.sources.decks import DECK_SUFFIXES, Deck, DeckCard, read_deck
 
@@ -304,9 +305,9 @@ def test_line_separator_defaults_to_cards_a_blank_line_apart() -> None:
 
 
 def test_empty_separator_arguments_are_refused() -> None:
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ConfigError, match="empty"):  # the user chose them: a usage error
         read_deck("a\tb", ".txt", "")
-    with pytest.raises(ValueError, match="differ"):
+    with pytest.raises(ConfigError, match="differ"):
         read_deck("a\tb", ".txt", ";", ";")
 
 

@@ -12,8 +12,9 @@ from conftest import MakeProject
 from pdfread import PT_PER_MM
 
 from studygen.build import build
-from studygen.cards import DUPLEX_MODES, PRESETS, CardLayout, plan_sheets
 from studygen.config import BuildOptions
+from studygen.errors import Collected, ConfigError
+from studygen.outputs.card_geometry import DUPLEX_MODES, PRESETS, CardLayout, plan_sheets
 
 TOLERANCE_MM = 0.5
 CARDS = 7  # enough for a partly filled sheet on every preset
@@ -106,10 +107,9 @@ def test_back_lands_behind_front(preset: str, duplex: str, make_project: MakePro
     layout = PRESETS[preset]
     project = make_project({"deck.yaml": deck()})
     if duplex == "fold" and layout.per_sheet == 1:
-        report = build(
-            [project / "deck.yaml"], BuildOptions(out=project / "out", cards=preset, duplex=duplex)
-        )
-        assert not report.ok and "fold needs room" in report.problems[0]
+        options = BuildOptions(out=project / "out", cards=preset, duplex=duplex)
+        with pytest.raises(ConfigError, match="fold needs room"):  # a usage error: exit 2
+            build([project / "deck.yaml"], options)
         assert not (project / "out").exists()
         return
     path = build_deck(project, cards=preset, duplex=duplex)
@@ -186,9 +186,9 @@ def test_long_text_shrinks_to_fit_and_overflow_is_reported(make_project: MakePro
         .replace("back: 3", f"back: {huge}")
     )
     project = make_project({"deck.yaml": text})
-    notes: list[tuple[str, str]] = []
+    said = Collected()
     options = BuildOptions(out=project / "out", only=("flashcards",), verbose=True)
-    report = build([project / "deck.yaml"], options, notify=lambda k, m: notes.append((k, m)))
+    report = build([project / "deck.yaml"], options, said)
     assert report.ok
     assert len(report.warnings) == 1
     assert re.search(
@@ -214,7 +214,7 @@ def test_long_text_shrinks_to_fit_and_overflow_is_reported(make_project: MakePro
         assert sizes[3] == pytest.approx(7, abs=0.01)
         warning = "".join(c["text"] for c in back.chars if c["fontname"].endswith("Sans-Bold"))
         assert "text cut: shorten this card" in warning
-    assert any("full layout pass" in message for _, message in notes)
+    assert any("full layout pass" in message for message in said.notes)
 
 
 def test_strict_and_check_turn_overflow_into_an_error(make_project: MakeProject) -> None:

@@ -464,7 +464,8 @@ def test_toc_and_pdf_variant_from_project_settings(project: MakeProject, runner:
 def test_no_paragraph_leaves_a_single_line_alone_at_a_page_break(tmp_path: Path) -> None:
     from weasyprint.formatting_structure.boxes import BlockBox, LineBox
 
-    from studygen import pdf, render
+    from studygen import pdf, templating
+    from studygen.outputs import handout
     from studygen.sources.loader import load_source
 
     sections = [
@@ -474,8 +475,9 @@ def test_no_paragraph_leaves_a_single_line_alone_at_a_page_break(tmp_path: Path)
     path = tmp_path / "w.yaml"
     path.write_text(source(sections=sections), encoding="utf-8")
     doc = load_source(path).doc
-    html = render.render_html("handout", render.handout_context(doc, "a4"))
-    document, _, _ = pdf.layout(html, tmp_path, render.stylesheets("handout", None), [tmp_path])
+    html = templating.render_html("handout", handout.context(doc, "a4"))
+    css = templating.stylesheets("handout", None)
+    document, *_ = pdf.layout(html, tmp_path, css, [tmp_path])
     assert len(document.pages) >= 6
     fragments: dict[int, list[int]] = {}  # paragraph element → lines on each page it spans
     for page in document.pages:

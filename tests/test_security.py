@@ -27,6 +27,8 @@ from typer.testing import CliRunner
 from studygen.cli import app
 from studygen.pdf import confined_fetcher
 
+BODY = "{% block body %}"  # where the handout template's page content starts
+
 SECRET = "TOPSECRET-7f3a9c"
 
 
@@ -218,7 +220,7 @@ def test_a_projects_templates_cannot_read_outside_or_reach_the_network(
     theme.mkdir(parents=True)
     original = (REPO / "templates" / "handout" / "handout.html.j2").read_text()
     snippet = THEME_PAYLOADS[payload].format(o=layout["outside"], s=server)
-    theme.joinpath("handout.html.j2").write_text(original.replace("<body>", "<body>" + snippet))
+    theme.joinpath("handout.html.j2").write_text(original.replace(BODY, BODY + snippet))
     (layout["project"] / "source" / "s.yaml").write_text(source_with())
     result = build("--templates", "theme")
     assert result.exit_code in (0, 1), result.output
@@ -252,7 +254,7 @@ def test_template_code_is_sandboxed(payload: str, layout: dict[str, Path]) -> No
     theme.mkdir(parents=True)
     original = (REPO / "templates" / "handout" / "handout.html.j2").read_text()
     lines = original.splitlines()
-    body = next(i for i, line in enumerate(lines) if line.startswith("<body>"))
+    body = next(i for i, line in enumerate(lines) if line.startswith(BODY))
     lines.insert(body + 1, payload)
     theme.joinpath("handout.html.j2").write_text("\n".join(lines))
     (layout["project"] / "source" / "s.yaml").write_text(source_with())
@@ -336,7 +338,7 @@ def test_html_nested_thousands_deep_fails_cleanly(layout: dict[str, Path]) -> No
     theme.mkdir(parents=True)
     original = (REPO / "templates" / "handout" / "handout.html.j2").read_text()
     deep = "{% for i in range(3000) %}<div>{% endfor %}x"
-    theme.joinpath("handout.html.j2").write_text(original.replace("<body>", "<body>" + deep))
+    theme.joinpath("handout.html.j2").write_text(original.replace(BODY, BODY + deep))
     (layout["project"] / "source" / "s.yaml").write_text(source_with())
     code, output, seconds = _bounded_build(layout["project"], "--templates", "theme")
     assert code == 1 and "nested too deeply" in output and seconds < 30, output
@@ -465,7 +467,7 @@ def test_a_huge_data_uri_in_a_template_is_refused(layout: dict[str, Path]) -> No
     theme.mkdir(parents=True)
     original = (REPO / "templates" / "handout" / "handout.html.j2").read_text()
     huge = '<img alt="" src="data:image/png;base64,' + "A" * 3_000_000 + '">'
-    theme.joinpath("handout.html.j2").write_text(original.replace("<body>", "<body>" + huge))
+    theme.joinpath("handout.html.j2").write_text(original.replace(BODY, BODY + huge))
     (layout["project"] / "source" / "s.yaml").write_text(source_with())
     code, output, seconds = _bounded_build(layout["project"], "--templates", "theme")
     assert code == 1 and "data URI over 2 MB refused" in output and seconds < 30, output

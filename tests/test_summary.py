@@ -12,8 +12,9 @@ from pdfread import PT_PER_MM
 
 from studygen.build import build, check
 from studygen.config import BuildOptions
+from studygen.errors import Collected
+from studygen.outputs.key_points import gather
 from studygen.sources.loader import load_source
-from studygen.summary import gather
 
 WORDS = "immune response cytokines antibodies lymphocytes regulate inflammation tissue".split()  # noqa: SIM905
 
@@ -133,11 +134,10 @@ def test_optional_items_are_dropped_before_key_points_fail(make_project: MakePro
     )
     text = points_source(6).replace("      - kind: text\n        text: x\n", definitions)
     project = make_project({"s.yaml": text})
-    notes: list[str] = []
     options = BuildOptions(out=project / "out", only=("key-points",))
-    report = build(
-        [project / "s.yaml"], options, notify=lambda kind, message: notes.append(message)
-    )
+    said = Collected()
+    report = build([project / "s.yaml"], options, said)
+    notes = said.notes
     assert report.ok
     assert any("definitions left out for lack of room" in n for n in notes)
     with pdfplumber.open(project / "out" / "s" / "key-points.pdf") as pdf:

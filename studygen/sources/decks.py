@@ -17,6 +17,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from studygen.errors import ConfigError
 from studygen.sources.html_text import html_to_markdown, wrap
 from studygen.sources.yaml_source import YamlProblem
 
@@ -91,9 +92,9 @@ def read_deck(
 def _read_split(text: str, separator: str, card_separator: str) -> Deck:
     """Cards cut at ``card_separator``, each cut once at ``separator``: no quoting at all."""
     if not separator or not card_separator:
-        raise ValueError("the term and card separators must not be empty")
+        raise ConfigError("the term and card separators must not be empty")
     if separator == card_separator:
-        raise ValueError("the term and card separators must differ")
+        raise ConfigError("the term and card separators must differ")
     records = []
     line = 1
     for chunk in text.split(card_separator):

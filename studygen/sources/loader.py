@@ -145,10 +145,7 @@ def load_deck(
 
 
 def _read_deck(path: Path, text: str, separators: tuple[str | None, str | None]) -> Deck:
-    try:
-        deck = read_deck(text, path.suffix.lower(), *separators)
-    except ValueError as exc:  # separators that cannot split anything
-        raise SourceError.single(path, 0, 0, str(exc)) from None
+    deck = read_deck(text, path.suffix.lower(), *separators)
     if deck.problems:
         raise SourceError(_problems(path, deck.problems))
     return deck

@@ -18,32 +18,13 @@ import math
 import re
 from dataclasses import dataclass, replace
 
+from studygen.choices import CARD_PAPERS, CUT_MARKS, DUPLEX_MODES, MM_PER_INCH, Paper
 from studygen.errors import ConfigError
 
-MM_PER_INCH = 25.4
-DUPLEX_MODES = ("long-edge", "short-edge", "fold", "manual", "none")
-CUT_MARKS = ("corners", "lines", "none")
 DEFAULT_PRINTER_MARGIN = 5.0
 DEFAULT_GUTTER = 4.0
 MARK_LENGTH = 4.0  # corner cut marks, millimetres
 MARK_CLEARANCE = 1.0  # space between a mark and the card it points at
-
-
-@dataclass(frozen=True)
-class Paper:
-    """A sheet of paper in millimetres, as it comes out of the printer."""
-
-    name: str
-    width: float
-    height: float
-
-
-PAPERS = {
-    "a4": Paper("A4", 210.0, 297.0),
-    "letter": Paper("Letter", 8.5 * MM_PER_INCH, 11 * MM_PER_INCH),
-    "a6": Paper("A6 landscape", 148.0, 105.0),
-    "index-5x3": Paper("5 × 3 in index card", 5 * MM_PER_INCH, 3 * MM_PER_INCH),
-}
 
 
 @dataclass(frozen=True)
@@ -107,7 +88,7 @@ PRESETS = {
     for layout in (
         CardLayout(
             "a4-2x4",
-            PAPERS["a4"],
+            CARD_PAPERS["a4"],
             105.0,
             74.0,
             2,
@@ -116,7 +97,7 @@ PRESETS = {
         ),
         CardLayout(
             "a4-3x3",
-            PAPERS["a4"],
+            CARD_PAPERS["a4"],
             63.0,
             88.0,
             3,
@@ -126,7 +107,7 @@ PRESETS = {
         ),
         CardLayout(
             "a4-2x5",
-            PAPERS["a4"],
+            CARD_PAPERS["a4"],
             85.0,
             54.0,
             2,
@@ -136,7 +117,7 @@ PRESETS = {
         ),
         CardLayout(
             "letter-2x4",
-            PAPERS["letter"],
+            CARD_PAPERS["letter"],
             _inches(4.25),
             _inches(2.75),
             2,
@@ -145,7 +126,7 @@ PRESETS = {
         ),
         CardLayout(
             "letter-2x5",
-            PAPERS["letter"],
+            CARD_PAPERS["letter"],
             _inches(3.5),
             _inches(2),
             2,
@@ -156,7 +137,7 @@ PRESETS = {
         ),
         CardLayout(
             "index-5x3",
-            PAPERS["index-5x3"],
+            CARD_PAPERS["index-5x3"],
             _inches(5),
             _inches(3),
             1,
@@ -166,7 +147,7 @@ PRESETS = {
         ),
         CardLayout(
             "a6",
-            PAPERS["a6"],
+            CARD_PAPERS["a6"],
             148.0,
             105.0,
             1,
@@ -200,7 +181,7 @@ def custom_layout(
 ) -> CardLayout:
     """As many cards of ``size`` as fit inside the printer's margin, with a gutter, centred."""
     width, height = parse_size(size)
-    paper = PAPERS[paper_name]
+    paper = CARD_PAPERS[paper_name]
     usable_w = paper.width - 2 * printer_margin
     usable_h = paper.height - 2 * printer_margin
     columns = math.floor((usable_w + gutter) / (width + gutter) + 1e-9)
@@ -224,6 +205,34 @@ def resolve_layout(
     if name not in PRESETS:
         raise ConfigError(f'card layout "{name}" is not one of {", ".join(PRESETS)}')
     return PRESETS[name]
+
+
+@dataclass(frozen=True)
+class CardFrame:
+    """Where the parts of a card sit, in millimetres from its edges.
+
+    The template places the deck line, the text and the tags from these numbers (the
+    stylesheet only styles them), and fitting measures the text against ``body_height``.
+    """
+
+    inset: float  # left and right, for every part
+    meta_top: float  # the deck name and card number
+    body_top: float  # the text
+    body_bottom: float  # below the text: the tags or the "text cut" mark
+    tags_bottom: float
+
+    def body_height(self, card_height: float) -> float:
+        """Height left for the text on a card ``card_height`` tall."""
+        return card_height - self.body_top - self.body_bottom
+
+
+FRAME = CardFrame(inset=7.5, meta_top=6.0, body_top=10.5, body_bottom=10.0, tags_bottom=5.5)
+COMPACT_FRAME = CardFrame(inset=4.5, meta_top=3.5, body_top=7.5, body_bottom=7.0, tags_bottom=3.2)
+
+
+def is_compact(layout: CardLayout) -> bool:
+    """Small cards get narrower margins around their text."""
+    return layout.card_height < 60 or layout.card_width < 70
 
 
 @dataclass(frozen=True)

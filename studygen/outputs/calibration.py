@@ -4,6 +4,9 @@ Front: a cross at the centre of the page with two scales through it; back: the s
 cross, at the same place. Held against the light, the back's cross shows on the
 front's scales. The scales are labelled with the value to type as ``--back-offset``
 (the shift that cancels the error), for the duplex mode the sheet was made for.
+
+It is made from no source, so it is not in the registry of a source's outputs; the
+``calibrate`` command writes it.
 """
 
 from __future__ import annotations
@@ -11,14 +14,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from studygen import pdf, render
-from studygen.build import write_atomic
-from studygen.cards import PAPERS
-from studygen.errors import StudygenError
+from studygen import pdf, templating
+from studygen.choices import CALIBRATION_DUPLEX, PAPERS
+from studygen.errors import ContentError, UsageError
+from studygen.write import write_atomic
 
 RANGE_MM = 10
 IDENTIFIER = b"studygen-calibration"
 MARKER = b"/ID [(" + IDENTIFIER + b")"  # written uncompressed in the trailer
+FILE_NAME = "calibration.pdf"
 
 
 def scale_ticks(duplex: str) -> dict[str, list[dict[str, Any]]]:
@@ -36,12 +40,12 @@ def scale_ticks(duplex: str) -> dict[str, list[dict[str, Any]]]:
     return ticks
 
 
-def write_calibration(out: Path, paper_name: str, duplex: str) -> None:
-    """Write the two-page calibration PDF to ``out`` (refusing to overwrite other files)."""
-    if duplex not in ("long-edge", "short-edge"):
-        raise StudygenError("calibrate measures duplex printing: use long-edge or short-edge")
-    if out.exists() and MARKER not in out.read_bytes():
-        raise StudygenError(f"{out} exists and is not a calibration sheet — choose another --out")
+def lay_out(paper_name: str, duplex: str) -> pdf.Rendered:
+    """The two pages of the sheet for ``paper_name`` and ``duplex``."""
+    if duplex not in CALIBRATION_DUPLEX:
+        raise UsageError(
+            f"calibrate measures duplex printing: use {' or '.join(CALIBRATION_DUPLEX)}"
+        )
     paper = PAPERS[paper_name]
     context = {
         "lang": "en",
@@ -53,8 +57,22 @@ def write_calibration(out: Path, paper_name: str, duplex: str) -> None:
         "corners": [(20.0, 20.0), (paper.width - 20.0, 20.0), (20.0, paper.height - 20.0),
                     (paper.width - 20.0, paper.height - 20.0)],
     }  # fmt: skip
-    html = render.render_html("calibration", context)
-    css = render.stylesheets("calibration", None)
-    here = render.builtin_templates_dir()
-    rendered = pdf.render_pdf(html, here, css, [here], IDENTIFIER)
-    write_atomic(out, rendered.pdf)
+    html = templating.render_html("calibration", context)
+    css = templating.stylesheets("calibration", None)
+    here = templating.builtin_templates_dir()
+    return pdf.render_pdf(html, here, css, [here], IDENTIFIER)
+
+
+def write_calibration(out: Path, paper_name: str, duplex: str) -> Path:
+    """Write the sheet to ``out`` (or into it, when it is a folder); the path written.
+
+    A file that is not an earlier calibration sheet is never overwritten.
+    """
+    target = out / FILE_NAME if out.is_dir() else out
+    if target.exists() and (not target.is_file() or MARKER not in target.read_bytes()):
+        raise UsageError(f"{target} exists and is not a calibration sheet — choose another --out")
+    rendered = lay_out(paper_name, duplex)
+    if rendered.refusals:  # the built-in templates ask for nothing outside themselves
+        raise ContentError(f"calibration sheet: {rendered.refusals[0][1]}")
+    write_atomic(target, rendered.pdf)
+    return target

@@ -1,4 +1,9 @@
-"""Jinja environment (a project's overrides first, then the built-in templates) → HTML strings."""
+"""Templates: the sandboxed Jinja environment (a project's overrides first, then the built-in
+templates), the stylesheets of an output, and what every output's template receives.
+
+Each output's template extends ``common/base.html.j2`` (head, metadata, language and
+direction), so a project or a theme can override one block, or one file.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,10 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from studygen import __version__
-from studygen.cards import Plan
-from studygen.errors import BuildError
+from studygen.errors import BuildError, ConfigError
 from studygen.i18n import direction, labels_for
 from studygen.markup import markdown, markdown_inline, plain
-from studygen.model import Document, image_blocks
+from studygen.model import Document
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -42,11 +46,11 @@ def template_dirs(overrides: Path | None) -> list[Path]:
 def _check_overrides(folder: Path) -> None:
     """A project's template folder must exist and hold no link to files outside it."""
     if not folder.is_dir():
-        raise BuildError(f"{folder}: the templates folder does not exist")
+        raise ConfigError(f"{folder}: the templates folder does not exist")
     root = folder.resolve()
     for path in folder.rglob("*"):
         if path.is_symlink() and not path.resolve().is_relative_to(root):
-            raise BuildError(
+            raise ConfigError(
                 f"{path} is a symbolic link to {path.resolve()}, outside the templates folder"
             )
 
@@ -112,13 +116,8 @@ def _where(exc: BaseException, name: str) -> str:
     return name
 
 
-# Contexts: what each template receives. Geometry and numbering are computed here,
-# so templates only loop and print.
-
-PAGE_SIZES = {"a4": "A4", "letter": "letter"}
-
-
-def _common(doc: Document) -> dict[str, Any]:
+def common_context(doc: Document) -> dict[str, Any]:
+    """What every output's template receives: the document, its language and metadata."""
     return {
         "doc": doc,
         "lang": doc.lang,
@@ -128,106 +127,6 @@ def _common(doc: Document) -> dict[str, Any]:
         "generator": f"studygen {__version__}",
         "keywords": _keywords(doc),
     }
-
-
-TOC_MIN_SECTIONS = 3
-
-
-def handout_context(doc: Document, paper: str, toc: bool | None = None) -> dict[str, Any]:
-    """Sections with their figure numbers, and the table of contents, for the handout.
-
-    ``toc=None`` puts a table of contents in documents of three sections or more.
-    """
-    figures = {(s, b): n for n, (s, b, _) in enumerate(image_blocks(doc), start=1)}
-    sections = [
-        {
-            "number": s + 1,
-            "section": section,
-            "blocks": [
-                {"block": block, "figure": figures.get((s, b))}
-                for b, block in enumerate(section.blocks)
-            ],
-        }
-        for s, section in enumerate(doc.sections)
-    ]
-    labels = labels_for(doc.lang)
-    contents = [
-        {"id": f"section-{s + 1}", "number": s + 1, "title": section.title}
-        for s, section in enumerate(doc.sections)
-    ]
-    if doc.faq:
-        contents.append({"id": "faq", "number": None, "title": labels["faq"]})
-    if doc.key_points:
-        contents.append({"id": "key-points", "number": None, "title": labels["key_points"]})
-    if toc is None:
-        toc = len(doc.sections) >= TOC_MIN_SECTIONS
-    return {
-        **_common(doc),
-        "page_size": PAGE_SIZES[paper],
-        "sections": sections,
-        "toc": contents if toc else [],
-    }
-
-
-FRONT_SIZE = 13.5  # points: a question is read at arm's length
-BACK_SIZE = 11.0
-MIN_CARD_SIZE = 7.0
-# Millimetres of a card taken by its margins, the meta line and the tags (see flashcards.css).
-CARD_FRAME = 20.5
-CARD_FRAME_COMPACT = 14.5
-
-
-def face_id(index: int, face: str) -> str:
-    """The id of one card face, as the template marks it for measuring."""
-    return f"{index + 1}-{face}"
-
-
-def flashcards_context(
-    doc: Document,
-    plan: Plan,
-    sizes: dict[str, float] | None = None,
-    clipped: frozenset[str] = frozenset(),
-) -> dict[str, Any]:
-    """Pages of placed card faces (millimetres), cut guides, and each face's type size."""
-    sizes = sizes or {}
-    total = len(doc.flashcards)
-    compact = plan.layout.card_height < 60 or plan.layout.card_width < 70
-    pages = []
-    for page in plan.pages:
-        cells = []
-        for cell in page.cells:
-            card = None if cell.index is None else doc.flashcards[cell.index]
-            face = None if cell.index is None else face_id(cell.index, cell.face)
-            default = FRONT_SIZE if cell.face == "front" else BACK_SIZE
-            cells.append(
-                {
-                    "x": cell.x,
-                    "y": cell.y,
-                    "width": cell.width,
-                    "height": cell.height,
-                    "face": cell.face,
-                    "card": card,
-                    "number": None if cell.index is None else cell.index + 1,
-                    "id": face,
-                    "size": sizes.get(face or "", default),
-                    "body_height": cell.height - (CARD_FRAME_COMPACT if compact else CARD_FRAME),
-                    "clipped": face in clipped,
-                }
-            )
-        pages.append({"kind": page.kind, "cells": cells, "marks": page.marks, "fold": page.fold})
-    paper = plan.layout.paper
-    return {
-        **_common(doc),
-        "pages": pages,
-        "total": total,
-        "paper": {"width": paper.width, "height": paper.height},
-        "compact": compact,
-    }
-
-
-def key_points_context(doc: Document) -> dict[str, Any]:
-    """What every key-points layout shares; summary.py adds size, columns and items."""
-    return _common(doc)
 
 
 def _keywords(doc: Document) -> str:

@@ -1,4 +1,4 @@
-"""The one-page key-points summary: what goes on it, and the largest type at which it fits.
+"""The one-page key-points sheet: what goes on it, and the largest type at which it fits.
 
 Fitting takes few passes. Pass 1 lays the content out once, in one column on a page
 tall enough to hold it all, and measures its height. Text area grows with the square
@@ -12,22 +12,25 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studygen import pdf
+from studygen.choices import PAPERS, SUMMARY_PARTS, SUMMARY_SIZES
+from studygen.errors import ContentError, SourceError
 from studygen.model import DefinitionBlock, Document
+from studygen.outputs.base import Job, Made, Skipped
+from studygen.templating import common_context
+
+if TYPE_CHECKING:
+    from studygen.sources.loader import Source
 
 PT_PER_MM = 72 / 25.4
-MAX_SIZE = 12.0
-DEFAULT_MIN_SIZE = 7.0
-LOWEST_MIN_SIZE = 6.0
+MAX_SIZE = SUMMARY_SIZES[1]
 SIZE_STEP = 0.25
-INCLUDE = ("key-points", "definitions", "faq")
-DEFAULT_INCLUDE = ("key-points", "definitions")
 COLUMN_GAP_MM = 7.0
 MIN_COLUMN_EMS = 20.0  # a column narrower than this many ems reads badly
 MEASURE_PAGE_MM = 3000.0
-# margins of the page (see key-points.css): top, right, bottom, left
+# margins of the page: top, right, bottom, left (the template sets them from these)
 PAGE_MARGINS_MM = (16.0, 17.0, 15.0, 17.0)
 
 
@@ -60,7 +63,7 @@ class SummaryFit:
     dropped: dict[str, int] = field(default_factory=dict)
 
 
-class DoesNotFit(Exception):
+class DoesNotFit(ContentError):
     """Even at the minimum size in three columns the key points need more than a page."""
 
     def __init__(self, pages: float, size: float, remove: int, total: int) -> None:
@@ -274,7 +277,7 @@ def context_values(layout: Layout, items: list[Item]) -> dict[str, Any]:
         "size": layout.size,
         "columns": layout.columns,
         "spread": layout.spread,
-        "groups": [(name, groups[name]) for name in INCLUDE if name in groups],
+        "groups": [(name, groups[name]) for name in SUMMARY_PARTS if name in groups],
         "column_gap": COLUMN_GAP_MM,
     }
 
@@ -291,3 +294,70 @@ def box_heights(document: Any, attribute: str = "data-measure") -> dict[str, flo
             seen.add((number, name))
             heights[name] = heights.get(name, 0.0) + box.margin_height() * MM_PER_PX
     return heights
+
+
+# --- The output ----------------------------------------------------------------------
+
+
+class KeyPoints:
+    """The one-page key-points sheet, at the largest type that fits."""
+
+    name = "key-points"
+    file_name = "key-points.pdf"
+
+    def wanted(self, source: Source) -> bool:
+        """The sheet needs key points (a deck's terms count as its key points)."""
+        return bool(source.doc.key_points)
+
+    def make(self, job: Job) -> Made | Skipped:
+        """Fit the sheet; a deck too big for one page leaves it out rather than failing."""
+        try:
+            return _make(job)
+        except SourceError as exc:
+            if job.source.kind != "deck":
+                raise
+            # A big deck is still a good deck: its terms just do not make a one-page sheet.
+            return Skipped(f"key points left out: {exc.problems[0].message}")
+
+
+def _make(job: Job) -> Made:
+    source, options = job.source, job.options
+    paper = PAPERS[options.paper]
+    page = Page(paper.width, paper.height)
+    shared = common_context(source.doc)
+
+    def context(items: list[Item], layout: Layout, height: float, widths: object) -> dict[str, Any]:
+        page_box = {"width": page.width, "height": height, "margins": PAGE_MARGINS_MM}
+        values = context_values(layout, items)
+        return {**shared, **values, "page": page_box, "measure_widths": widths}
+
+    def measure(items: list[Item], size: float) -> tuple[dict[int, float], float]:
+        widths = measure_widths(page)
+        rendered = job.lay_out(context(items, Layout(size, 1), MEASURE_PAGE_MM, widths))
+        heights = box_heights(rendered.document)
+        return {c: heights[f"body-{c}"] for c in widths}, heights["header"]
+
+    def verify(items: list[Item], layout: Layout) -> pdf.Rendered | None:
+        rendered = job.lay_out(context(items, layout, page.height, None))
+        return rendered if rendered.pages == 1 else None
+
+    items = gather(source.doc, options.summary_include)
+    try:
+        fit = fit_summary(items, page, options.summary_min_size, measure, verify)
+    except DoesNotFit as exc:
+        raise SourceError.single(source.path, source.line_of("key_points"), 0, str(exc)) from None
+    notes = []
+    if fit.dropped:
+        left_out = ", ".join(f"{count} {group}" for group, count in fit.dropped.items())
+        notes.append(f"key points: {left_out} left out for lack of room")
+    if options.verbose:
+        columns = fit.layout.columns
+        notes.append(
+            f"key points: {len(fit.items)} items at {fit.layout.size:g} pt in "
+            f"{columns} column{'s' if columns > 1 else ''}, found in {fit.passes} layout passes"
+        )
+    job.check_refusals(fit.rendered)
+    return Made(fit.rendered, job.layout_warnings(fit.rendered), notes)
+
+
+OUTPUT = KeyPoints()

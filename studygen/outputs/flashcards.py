@@ -1,0 +1,244 @@
+"""Flashcard sheets: choose the cards, place them for the duplex mode, fit each face's text.
+
+Positions come from ``card_geometry`` (millimetres, computed here and handed to the
+template as numbers); the type size of each face from ``face_fit``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from studygen import pdf
+from studygen.errors import Problem, SourceError
+from studygen.markup import plain
+from studygen.model import Document
+from studygen.outputs.base import Job, Made
+from studygen.outputs.card_geometry import (
+    COMPACT_FRAME,
+    FRAME,
+    Plan,
+    is_compact,
+    parse_selection,
+    plan_sheets,
+    resolve_layout,
+)
+from studygen.outputs.face_fit import fit_faces
+from studygen.templating import common_context
+
+if TYPE_CHECKING:
+    from studygen.config import BuildOptions
+    from studygen.sources.loader import Source
+
+FRONT_SIZE = 13.5  # points: a question is read at arm's length
+BACK_SIZE = 11.0
+MIN_CARD_SIZE = 7.0
+
+
+class Face(NamedTuple):
+    """One side of one card: the card's 0-based index in the source, and the side."""
+
+    card: int
+    side: str  # "front" or "back"
+
+    @property
+    def id(self) -> str:
+        """How the template marks this face for measuring (``data-fit``)."""
+        return f"{self.card + 1}-{self.side}"
+
+    @property
+    def default_size(self) -> float:
+        """Type size before fitting."""
+        return FRONT_SIZE if self.side == "front" else BACK_SIZE
+
+
+def context(
+    doc: Document,
+    plan: Plan,
+    sizes: dict[Face, float] | None = None,
+    clipped: frozenset[Face] = frozenset(),
+) -> dict[str, Any]:
+    """Pages of placed card faces (millimetres), cut guides, and each face's type size."""
+    sizes = sizes or {}
+    compact = is_compact(plan.layout)
+    frame = COMPACT_FRAME if compact else FRAME
+    pages = []
+    for page in plan.pages:
+        cells = []
+        for cell in page.cells:
+            face = None if cell.index is None else Face(cell.index, cell.face)
+            cells.append(
+                {
+                    "x": cell.x,
+                    "y": cell.y,
+                    "width": cell.width,
+                    "height": cell.height,
+                    "face": cell.face,
+                    "card": None if face is None else doc.flashcards[face.card],
+                    "number": None if face is None else face.card + 1,
+                    "id": None if face is None else face.id,
+                    "size": sizes.get(face, face.default_size) if face else BACK_SIZE,
+                    "body_height": frame.body_height(cell.height),
+                    "clipped": face in clipped,
+                }
+            )
+        pages.append({"kind": page.kind, "cells": cells, "marks": page.marks, "fold": page.fold})
+    paper = plan.layout.paper
+    return {
+        **common_context(doc),
+        "pages": pages,
+        "total": len(doc.flashcards),
+        "paper": {"width": paper.width, "height": paper.height},
+        "compact": compact,
+        "frame": frame,
+    }
+
+
+def selected_indexes(source: Source, tags: tuple[str, ...], cards_only: str | None) -> list[int]:
+    """0-based indexes of the cards to print: all, or those matching ``--tags``/``--cards-only``.
+
+    A selection that matches no card of this source fails this source only.
+    """
+    doc = source.doc
+    indexes = list(range(len(doc.flashcards)))
+    if cards_only:
+        chosen = set(parse_selection(cards_only, len(doc.flashcards)))
+        indexes = [i for i in indexes if i in chosen]
+    if tags:
+        wanted = {t.casefold() for t in tags}
+        indexes = [i for i in indexes if wanted & {t.casefold() for t in doc.flashcards[i].tags}]
+    if not indexes:
+        line = source.line_of("flashcards")
+        message = "no card matches the selection (--tags / --cards-only)"
+        raise SourceError.single(source.path, line, 0, message)
+    return indexes
+
+
+def validate_card_options(options: BuildOptions) -> None:
+    """Check the card options once, before any source is read (a usage error otherwise)."""
+    layout = resolve_layout(options.cards, options.card_size, options.paper, options.printer_margin)
+    plan_sheets([0], layout, options.duplex, options.back_offset, options.cut_marks)
+    if options.cards_only:
+        parse_selection(options.cards_only, 10**6)
+
+
+@dataclass
+class Sheets:
+    """The laid-out sheets and how they were fitted."""
+
+    rendered: pdf.Rendered
+    plan: Plan
+    full_passes: int
+    partial_passes: int
+    sizes: dict[Face, float]
+    clipped: list[Face]
+
+
+def lay_out_sheets(job: Job) -> Sheets:
+    """Plan the sheets, then fit every face in a few layout passes over the whole deck."""
+    source, options = job.source, job.options
+    doc = source.doc
+    layout = resolve_layout(options.cards, options.card_size, options.paper, options.printer_margin)
+    indexes = selected_indexes(source, options.tags, options.cards_only)
+    plan = plan_sheets(
+        indexes, layout, options.duplex, options.back_offset, options.cut_marks,
+        options.printer_margin,
+    )  # fmt: skip
+    if len(plan.pages) > options.max_pages:
+        raise SourceError.single(
+            source.path, source.line_of("flashcards"), 1,
+            f"{len(indexes)} cards make {len(plan.pages)} pages of flashcards, over the limit "
+            f"of {options.max_pages} (max_pages in studygen.toml)",
+        )  # fmt: skip
+    faces = {face.id: face for i in indexes for face in (Face(i, "front"), Face(i, "back"))}
+    first: list[pdf.Rendered] = []
+
+    def measure(sizes: dict[str, float], fitting: set[str] | None) -> dict[str, float]:
+        by_face = {faces[face_id]: size for face_id, size in sizes.items()}
+        if fitting is None:
+            rendered = job.lay_out(context(doc, plan, by_face))
+            first.append(rendered)
+        else:  # only the cards being fitted, on plain sheets: faces fit the same anywhere
+            cards = sorted({faces[face_id].card for face_id in fitting})
+            subset = plan_sheets(cards, plan.layout, "none", cut_marks="none")
+            rendered = job.lay_out(context(doc, subset, by_face))
+        return pdf.overflow_ratios(rendered.document)
+
+    defaults = {face_id: face.default_size for face_id, face in faces.items()}
+    fit = fit_faces(defaults, MIN_CARD_SIZE, measure)
+    sizes = {faces[face_id]: size for face_id, size in fit.sizes.items()}
+    clipped = sorted(faces[face_id] for face_id in fit.overflowing)
+    rendered = first[0]
+    if fit.changed:
+        rendered = job.lay_out(context(doc, plan, sizes, frozenset(clipped)))
+    full = fit.full_passes + (1 if fit.changed else 0)
+    return Sheets(rendered, plan, full, fit.partial_passes, sizes, clipped)
+
+
+class Flashcards:
+    """Double-sided flashcard sheets."""
+
+    name = "flashcards"
+    file_name = "flashcards.pdf"
+
+    def wanted(self, source: Source) -> bool:
+        """Flashcards need cards."""
+        return bool(source.doc.flashcards)
+
+    def make(self, job: Job) -> Made:
+        """Lay out the sheets; a face that does not fit at the smallest size is a warning."""
+        sheets = lay_out_sheets(job)
+        job.check_refusals(sheets.rendered)
+        warnings = [
+            _overflow_problem(job.source, face, sheets.sizes[face]) for face in sheets.clipped
+        ]
+        warnings += job.layout_warnings(sheets.rendered)
+        plan = sheets.plan
+        cards = len({cell.index for page in plan.pages for cell in page.cells} - {None})
+        full = sheets.full_passes
+        notes = []
+        if job.options.verbose:
+            notes.append(
+                f"flashcards: {cards} cards, {_sheets(plan)}; text fitted in {full} full "
+                f"layout pass{'es' if full > 1 else ''} and {sheets.partial_passes} partial"
+            )
+        if plan.duplex == "manual":
+            notes.append(manual_instructions(plan))
+        return Made(sheets.rendered, warnings, notes)
+
+
+def _sheets(plan: Plan) -> str:
+    pages = len(plan.pages)
+    sheets = pages if plan.duplex == "fold" else pages // 2
+    return f"{sheets} sheet{'s' if sheets != 1 else ''} ({plan.layout.name}, {plan.duplex})"
+
+
+def _overflow_problem(source: Source, face: Face, size: float) -> Problem:
+    front = plain(source.doc.flashcards[face.card].front, source.doc.lang)
+    excerpt = front if len(front) <= 28 else front[:27].rstrip() + "…"
+    path, line = source.where("flashcards", face.card, face.side)
+    return Problem(
+        path,
+        line,
+        0,
+        f'card {face.card + 1} ("{excerpt}") does not fit its card at {size:g} pt'
+        f" — shorten its {face.side}",
+    )
+
+
+def manual_instructions(plan: Plan) -> str:
+    """How to print double-sided on a printer without a duplex unit."""
+    sheets = len(plan.pages) // 2
+    fronts = f"1–{sheets}" if sheets > 1 else "1"
+    backs = f"{sheets + 1}–{2 * sheets}" if sheets > 1 else "2"
+    return (
+        f"manual duplex: 1) print pages {fronts} (the fronts); "
+        "2) take the printed stack as it comes out, without reordering it, turn it over like "
+        "a book page and put it back in the paper tray; "
+        f"3) print pages {backs} (the backs, last sheet first). "
+        "Try it with one sheet first: if the answers come out upside down, turn the stack "
+        "top to bottom instead."
+    )
+
+
+OUTPUT = Flashcards()
