@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from studygen import pdf, render, summary
+from studygen import formula_pdf, pdf, render, summary
 from studygen.cards import PAPERS
 from studygen.config import BuildOptions
 from studygen.errors import Problem, SourceError, StudygenError
@@ -142,6 +142,10 @@ def _prepare(
         _write_pdf(source, name, output)
     warnings = _source_warnings(source)
     warnings += [w for output in made.values() for w in output.warnings]
+    # Formulas: those that cannot be typeset, and those too wide for their column or card.
+    warnings += formula_pdf.source_problems(source)
+    for name, output in made.items():
+        warnings += formula_pdf.layout_problems(source, name, output.rendered.document)
     return made, warnings
 
 
