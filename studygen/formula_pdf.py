@@ -11,6 +11,7 @@ and how each formula is tagged in the PDF.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,8 +42,12 @@ def _texts(
         yield loc, node
 
 
+_BLOCK_SCALAR = re.compile(r"[|>][+-]?[0-9]?[+-]?\s*(?:#.*)?$")
+
+
 def _sites(source: Source) -> Iterator[tuple[Path, int, tuple[str | int, ...], formulas.Math]]:
     """(file, line, location, formula) of every formula in a source."""
+    lines: dict[Path, list[str]] = {}
     for loc, text in _texts(source.doc):
         if "$" not in text and "\\" not in text and "[" not in text:
             continue
@@ -50,6 +55,11 @@ def _sites(source: Source) -> Iterator[tuple[Path, int, tuple[str | int, ...], f
             path, line = source.where(*loc)
         except KeyError:
             path, line = source.path, 0
+        if path.suffix.lower() in (".yaml", ".yml") and line:
+            if path not in lines:
+                lines[path] = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            if line <= len(lines[path]) and _BLOCK_SCALAR.search(lines[path][line - 1]):
+                line += 1  # a block scalar (``text: |``) starts on the next line
         for offset, math in formulas.formulas_in(text):
             yield path, line + offset if line else 0, loc, math
 

@@ -274,7 +274,7 @@ def _reason(exc: Exception) -> str:
     name = type(exc).__name__.removesuffix("Error")
     if name == "Assertion":
         return "the formula is incomplete (a brace, an argument or an \\end is missing)"
-    words = re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower().replace("super script", "superscript")
     return words or "the formula cannot be read"
 
 
