@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studygen import outputs, pdf
+from studygen import formula_pdf, outputs, pdf
 from studygen.config import BuildOptions
 from studygen.errors import Problem, Reporter, Silent, SourceError, StudygenError, UsageError
 from studygen.i18n import unknown_language
@@ -128,6 +128,10 @@ def prepare(path: Path, options: BuildOptions, engine: pdf.Engine, reporter: Rep
     finished = {name: (made, _pdf_bytes(source, name, made)) for name, made in laid_out.items()}
     warnings = _source_warnings(source)
     warnings += [w for made in laid_out.values() for w in made.warnings]
+    # Formulas: those that cannot be typeset, and those too wide for their column or card.
+    warnings += formula_pdf.source_problems(source)
+    for name, made in laid_out.items():
+        warnings += formula_pdf.layout_problems(source, name, made.rendered.document)
     return Prepared(finished, warnings)
 
 

@@ -12,8 +12,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markupsafe import Markup
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from studygen import formulas
 from studygen.i18n import primary_language, quotes_for
 
 NNBSP = "\u202f"  # narrow no-break space
@@ -117,28 +117,33 @@ def _parser(lang: str) -> MarkdownIt:
     md = MarkdownIt("commonmark", options).enable(
         ["replacements", "smartquotes", "table", "strikethrough"]
     )
-    # $…$ and $$…$$ are mathematics: shown as written, never retouched by typography.
-    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=False)
     md.validateLink = _safe_link  # type: ignore[method-assign]
     md.core.ruler.push("studygen_typography", _typography_rule(lang))
     md.core.ruler.push("studygen_headings", _heading_rule)
     return md
 
 
+# Formulas are taken out before Markdown runs and put back, typeset, after it
+# (studygen/formulas.py): Markdown never sees, and never changes, their TeX.
+
+
 def markdown(text: str, lang: str) -> Markup:
     """Render a Markdown text (block level) to safe HTML."""
-    return Markup(_parser(lang).render(text))
+    text, maths = formulas.protect(text)
+    return Markup(formulas.restore(_parser(lang).render(text), maths))
 
 
 def markdown_inline(text: str, lang: str) -> Markup:
     """Render a one-line Markdown text (a title, a term) without a wrapping paragraph."""
-    return Markup(_parser(lang).renderInline(text.strip()))
+    text, maths = formulas.protect(text.strip())
+    return Markup(formulas.restore(_parser(lang).renderInline(text), maths))
 
 
 def plain(text: str, lang: str) -> str:
     """The text of a Markdown snippet with its typography, for PDF metadata and bookmarks."""
-    html = _parser(lang).renderInline(text.strip())
-    return _unescape(re.sub(r"<[^>]+>", "", html))
+    text, maths = formulas.protect(text.strip())
+    html = _parser(lang).renderInline(text)
+    return formulas.restore_text(_unescape(re.sub(r"<[^>]+>", "", html)), maths)
 
 
 def _unescape(html: str) -> str:

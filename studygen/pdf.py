@@ -248,9 +248,14 @@ def layout(
 def write(document: Any, identifier: bytes, variant: str | None = None) -> bytes:
     """The PDF bytes of a laid-out document: tagged, with a stable file identifier.
 
-    ``variant`` is a PDF standard WeasyPrint knows (``pdf/ua-1``, ``pdf/a-3b``).
+    ``variant`` is a PDF standard WeasyPrint knows (``pdf/ua-1``, ``pdf/a-3b``). Formulas
+    are tagged as Formula elements, with their TeX as alternate text.
     """
-    pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant=variant)
+    from studygen.formula_pdf import tag_formulas
+
+    pdf = document.write_pdf(
+        pdf_identifier=identifier, pdf_tags=True, pdf_variant=variant, finisher=tag_formulas
+    )
     assert isinstance(pdf, bytes)
     if b"/EmbeddedFile" in pdf or b"/FileAttachment" in pdf:
         # <link rel="attachment"> would embed whole files: content never gets to do that.

@@ -132,7 +132,7 @@ def ua_problems(path: Path) -> list[str]:
     levels = [int(str(e["/S"])[2:]) for e in elements if re.fullmatch(r"/H[1-6]", str(e["/S"]))]
     if levels and levels[0] != 1:
         problems.append(f"first heading is H{levels[0]}, not H1")
-    for figure in (e for e in elements if e["/S"] == "/Figure"):
+    for figure in (e for e in elements if e["/S"] in ("/Figure", "/Formula")):
         if not str(figure.get("/Alt", figure.get("/ActualText", ""))).strip():
             problems.append("a figure has no alternate text")
     parents = _parent_tree(reader)

@@ -60,7 +60,7 @@ def test_anki_export_with_every_header_line() -> None:
         ),
         ("Safe?", "Yes, see the guide", [], 13),
         (
-            "The \\[…\\] holds the \\[molecule\\]",
+            "The &#91;…&#93; holds the &#91;molecule&#93;",
             "The **nucleus** holds the **DNA**",
             ["bio::cell"],
             15,
@@ -191,7 +191,12 @@ def test_a_front_may_start_with_a_hash() -> None:
 def test_anki_cloze_with_back_extra() -> None:
     text = "#separator:tab\nParis is the {{c1::capital}} of France\tSince 508\n"
     assert _cards(read_deck(text, ".txt")) == [
-        ("Paris is the \\[…\\] of France", "Paris is the **capital** of France\n\nSince 508", [], 2)
+        (
+            "Paris is the &#91;…&#93; of France",
+            "Paris is the **capital** of France\n\nSince 508",
+            [],
+            2,
+        )
     ]
 
 
@@ -232,7 +237,7 @@ def test_html_becomes_markdown(html: str, expected: str) -> None:
     [
         ("2 * 3 * 4", "2 \\* 3 \\* 4"),
         ("snake_case", "snake\\_case"),
-        ("[link](x)", "\\[link\\](x)"),
+        ("[link](x)", "&#91;link&#93;(x)"),
         ("# not a title", "\\# not a title"),
         ("- not a list", "\\- not a list"),
         ("1. not a list", "1\\. not a list"),

@@ -62,12 +62,13 @@ def test_typography_leaves_addresses_alone() -> None:
     assert plain("Lien : www.exemple.fr/x?y.", "fr") == f"Lien{NNBSP}: www.exemple.fr/x?y."
 
 
-def test_mathematics_is_shown_as_written() -> None:
+def test_mathematics_is_typeset_and_never_retouched_by_typography() -> None:
     html = markdown("Soit $f(x): y?$ ! Mais 5$ et 6$ ?", "fr")
-    assert '<span class="math inline">f(x): y?</span>' in html
-    assert f"6${NNBSP}?" in html and f"</span>{NNBSP}!" in html
+    assert html.count('<img class="formula"') == 1 and 'alt="f(x): y?"' in html
+    assert f"6${NNBSP}?" in html and f">{NNBSP}!" in html
     block = markdown("$$\na < b\n$$", "fr")
-    assert '<div class="math block">' in block and "a &lt; b" in block
+    assert '<span class="formula-display"><img class="formula"' in block
+    assert 'alt="a &lt; b"' in block
 
 
 def test_content_headings_nest_under_the_section_without_skipping_levels() -> None:

@@ -548,7 +548,7 @@ def _cloze(front: str, back: str) -> tuple[str, str]:
         return front, back
 
     def blank(match: re.Match[str]) -> str:
-        return f"\\[{match['hint'] or '…'}\\]"
+        return f"&#91;{match['hint'] or '…'}&#93;"  # not \\[…\\], a displayed formula
 
     def answer(match: re.Match[str]) -> str:
         return wrap(match["answer"], "**")

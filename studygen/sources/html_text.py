@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from studygen.formulas import find_math
+
 _EMPHASIS = {"b": "**", "strong": "**", "i": "*", "em": "*", "s": "~~", "strike": "~~", "del": "~~"}
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _PARAGRAPHS = frozenset({"p", "blockquote", "pre", "table", "hr", "dl"}) | _HEADINGS
@@ -22,6 +24,8 @@ _MARKED_SECTION = re.compile(r"<!\[[^<>]*?\]>")
 _NUMBER = re.compile(r"\s*[0-9]{1,6}\s*")
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _SPECIAL = re.compile(r"[\\`*_\[\]<>~|$]|&(?=#?[0-9A-Za-z]+;)")
+# ``\\[`` would open a displayed formula: brackets are written as character references.
+_ESCAPES = {"[": "&#91;", "]": "&#93;"}
 _BLOCK_START = re.compile(r"^\s*(?:[-+=#]|[0-9]{1,9}[.)])")
 _LIST_ITEM = re.compile(r"\s*(?:-|[0-9]{1,9}\.) ")
 _LINE_PARTS = re.compile(r"(\s*(?:(?:-|[0-9]{1,9}\.) )?)(\s*)(.*?)(\s*)\Z")
@@ -39,8 +43,21 @@ def html_to_markdown(html: str) -> tuple[str, int]:
 
 def _escape_markdown(text: str) -> str:
     """Backslash-escape what Markdown would read as markup, so ``text`` prints as written."""
-    text = _SPECIAL.sub(lambda match: "\\" + match[0], text)
+    text = _SPECIAL.sub(lambda match: _ESCAPES.get(match[0], "\\" + match[0]), text)
     return _BLOCK_START.sub(lambda match: match[0][:-1] + "\\" + match[0][-1], text)
+
+
+def _escape_outside_formulas(text: str) -> str:
+    """Escape Markdown around Anki's formulas (``\\(…\\)``, ``[$]…[/$]``…), not their TeX.
+
+    Anki typesets only these; a ``$`` in a field is a dollar, and is escaped.
+    """
+    parts, last = [], 0
+    for math in find_math(text, dollars=False):
+        parts += [_escape_markdown(text[last : math.start]), text[math.start : math.end]]
+        last = math.end
+    parts.append(_escape_markdown(text[last:]))
+    return "".join(parts)
 
 
 def wrap(text: str, marker: str) -> str:
@@ -169,7 +186,7 @@ class _HtmlToMarkdown(HTMLParser):
         if self._at_line_start() or self._tail(1) == " ":
             text = text.lstrip(" ")
         if text and self._frames[-1].marker != "`":
-            text = _escape_markdown(text)
+            text = _escape_outside_formulas(text)
         if text:
             self._emit(text)
 
