@@ -150,3 +150,14 @@ def _unescape(html: str) -> str:
     import html as html_module
 
     return html_module.unescape(html)
+
+
+def run_in(html: Markup, lead: Markup) -> Markup:
+    """``lead`` set at the start of the first paragraph of ``html`` (a run-in heading).
+
+    A text that does not open with a paragraph (a list, a table) gets ``lead`` in a
+    paragraph of its own before it.
+    """
+    if html.startswith("<p>"):
+        return Markup("<p>") + lead + Markup(" ") + Markup(html[3:])
+    return Markup("<p>") + lead + Markup("</p>\n") + html

@@ -19,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from studygen import __version__
 from studygen.errors import BuildError, ConfigError
 from studygen.i18n import direction, labels_for
-from studygen.markup import markdown, markdown_inline, plain
+from studygen.markup import markdown, markdown_inline, plain, run_in
 from studygen.model import Document
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -73,6 +73,7 @@ def _environment(overrides: Path | None) -> SandboxedEnvironment:
     env.filters["md"] = markdown
     env.filters["md_inline"] = markdown_inline
     env.filters["plain"] = plain
+    env.filters["run_in"] = run_in
     return env
 
 

@@ -129,8 +129,8 @@ def test_summary_include_faq_reaches_the_pdf(make_project: MakeProject) -> None:
 def test_optional_items_are_dropped_before_key_points_fail(make_project: MakeProject) -> None:
     definitions = "".join(
         f"      - kind: definition\n        term: Term {n}\n"
-        f"        text: {'A long definition. ' * 12}\n"
-        for n in range(40)
+        f"        text: {'A long definition. ' * 20}\n"
+        for n in range(60)
     )
     text = points_source(6).replace("      - kind: text\n        text: x\n", definitions)
     project = make_project({"s.yaml": text})
@@ -166,3 +166,76 @@ def test_french_sheet_is_labelled_in_french(built_a4: Path) -> None:
     with pdfplumber.open(built_a4 / "immunomodulation" / "key-points.pdf") as pdf:
         text = pdf.pages[0].extract_text() or ""
     assert "POINTS CLÉS" in text and "DÉFINITIONS" in text
+
+
+# --- The compact form: a cheat sheet before smaller type ----------------------------------
+
+TWELVE = "la réponse immunitaire dépend des cytokines produites par les lymphocytes activés".split()  # noqa: SIM905
+
+
+def cheat_sheet(count: int) -> str:
+    """``count`` key points of twelve words each, the way a student lists them."""
+    lines = ["title: Fiche", "lang: fr", "sections:", "  - title: S", "    blocks:"]
+    lines += ["      - kind: text", "        text: x", "key_points:"]
+    for n in range(count):
+        words = [TWELVE[(n * 5 + k) % len(TWELVE)] for k in range(12)]
+        lines += [f"  - term: Notion {n + 1}", f"    text: {' '.join(words).capitalize()}."]
+    return "\n".join(lines) + "\n"
+
+
+def column_bottoms(path: Path) -> list[float]:
+    """The lowest text of each column of the sheet (points from the top)."""
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        chars = [c for c in page.chars if c["top"] > 40 * PT_PER_MM]
+        middle = page.width / 2
+        return [
+            max(c["bottom"] for c in chars if (c["x0"] < middle) == left) for left in (True, False)
+        ]
+
+
+@pytest.mark.parametrize(("count", "floor"), [(60, 7.0), (40, 7.5)])
+def test_a_long_list_runs_terms_in_before_shrinking(
+    count: int, floor: float, make_project: MakeProject
+) -> None:
+    project = make_project({"s.yaml": cheat_sheet(count)})
+    said = Collected()
+    options = BuildOptions(out=project / "out", only=("key-points",), verbose=True)
+    report = build([project / "s.yaml"], options, said)
+    assert report.ok, report.problems
+    path = project / "out" / "s" / "key-points.pdf"
+    assert_inside_printable_area(path)
+    assert body_size(path) >= floor - 0.01
+    assert any("compact" in note for note in said.notes), said.notes
+    with pdfplumber.open(path) as pdf:
+        text = pdf.pages[0].extract_text() or ""
+    # the term and the start of its text share a line: "12. Notion 12 La réponse…"
+    assert len(re.findall(r"\d+\. ?Notion \d+ \w", text)) >= count * 0.9, text
+    left, right = column_bottoms(path)
+    line_height = body_size(path) * 1.27
+    assert abs(left - right) <= 3.5 * line_height, (left, right)  # about one item apart
+
+
+def test_short_lists_keep_the_usual_form(make_project: MakeProject) -> None:
+    project = make_project({"s.yaml": cheat_sheet(8)})
+    ok, _, path = build_points(project)
+    assert ok and body_size(path) >= 11
+    with pdfplumber.open(path) as pdf:
+        lines = (pdf.pages[0].extract_text() or "").splitlines()
+    assert "1 Notion 1" in lines  # the term on its own line, after its number badge
+
+
+def test_far_too_much_is_refused_after_one_measuring_pass() -> None:
+    from studygen.outputs.key_points import DoesNotFit, Item, Page, fit_summary
+
+    calls: list[float] = []
+
+    def measure(items: list[Item], size: float) -> tuple[dict[tuple[int, bool], float], float]:
+        calls.append(size)
+        tall = 40.0 * len(items) * (size / 12) ** 2
+        return {(c, f): tall for c in (1, 2, 3) for f in (False, True)}, 30.0
+
+    items = [Item("key-points", f"T{n}", "text") for n in range(400)]
+    with pytest.raises(DoesNotFit, match="key points need"):
+        fit_summary(items, Page(210, 297), 7.0, measure, lambda *_: None)
+    assert calls == [12.0]

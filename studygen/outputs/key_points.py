@@ -45,11 +45,17 @@ class Item:
 
 @dataclass
 class Layout:
-    """A candidate: type size, columns, and extra space between items (ems)."""
+    """A candidate: type size, columns, form, and extra space between items (ems).
+
+    The compact form runs each term in before its text, on the same line, with tighter
+    spacing and the number as plain text: a printed cheat sheet's form, used when space
+    is tight rather than shrinking the type further.
+    """
 
     size: float
     columns: int
     spread: float = 0.0
+    compact: bool = False
 
 
 @dataclass
@@ -111,21 +117,28 @@ class Page:
         return (self.content_width - (columns - 1) * COLUMN_GAP_MM) / columns
 
 
+COMPACT_FROM = 10.0  # points: the compact form is tried at this size and below
+
+
 def candidates(page: Page, minimum: float) -> list[Layout]:
-    """Every (size, columns) worth trying, largest type first, fewer columns first."""
+    """Every layout worth trying, best first: larger type, then the usual form before the
+    compact one (at the same size), then fewer columns."""
     found = []
     steps = int(round((MAX_SIZE - minimum) / SIZE_STEP))
     for step in range(steps + 1):
         size = MAX_SIZE - step * SIZE_STEP
-        for columns in (1, 2, 3):
-            if page.column_width(columns) * PT_PER_MM >= MIN_COLUMN_EMS * size or columns == 1:
-                found.append(Layout(size, columns))
+        for compact in (False, True) if size <= COMPACT_FROM else (False,):
+            for columns in (1, 2, 3):
+                if page.column_width(columns) * PT_PER_MM >= MIN_COLUMN_EMS * size or columns == 1:
+                    found.append(Layout(size, columns, compact=compact))
     return found
 
 
-Measure = Callable[[list[Item], float], tuple[dict[int, float], float]]
+Form = tuple[int, bool]  # columns, compact
+Measure = Callable[[list[Item], float], tuple[dict[Form, float], float]]
 Verify = Callable[[list[Item], Layout], pdf.Rendered | None]
 BALANCE = 1.05  # columns hold whole blocks, so the tallest is a little over the average
+FAR = 1.2  # predicted over available at the smallest layout: refuse without measuring again
 
 
 @dataclass
@@ -138,17 +151,17 @@ class _Model:
     covers what grows only linearly (headings, spacing, short last lines).
     """
 
-    points: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
+    points: dict[Form, list[tuple[float, float]]] = field(default_factory=dict)
     header: float = 0.0  # at MAX_SIZE
 
-    def add(self, size: float, heights: dict[int, float]) -> None:
-        for columns, height in heights.items():
-            known = self.points.setdefault(columns, [])
+    def add(self, size: float, heights: dict[Form, float]) -> None:
+        for form, height in heights.items():
+            known = self.points.setdefault(form, [])
             known[:] = [p for p in known if p[0] != size][-1:] + [(size, height)]
 
     def column_height(self, layout: Layout) -> float:
         """Predicted height of the tallest column (mm)."""
-        points = self.points[layout.columns]
+        points = self.points[(layout.columns, layout.compact)]
         s = layout.size
         if len(points) == 1:
             ((s0, h0),) = points
@@ -175,10 +188,13 @@ class _Fitter:
         return self.model.column_height(layout) * self.pessimism
 
     def choose(self, below: Layout | None = None) -> tuple[Layout, float] | None:
-        """The largest candidate predicted to fit (under ``below``), and its free height."""
-        for layout in candidates(self.page, self.minimum):
-            if below is not None and (layout.size, -layout.columns) >= (below.size, -below.columns):
-                continue
+        """The best candidate predicted to fit (after ``below``), and its free height."""
+        found = candidates(self.page, self.minimum)
+        if below is not None:
+            key = (below.size, below.columns, below.compact)
+            rank = next(i for i, c in enumerate(found) if (c.size, c.columns, c.compact) == key)
+            found = found[rank + 1 :]
+        for layout in found:
             free = self.available(layout) - self.predicted(layout)
             if free >= self.available(layout) * 0.015:
                 return layout, free
@@ -198,8 +214,9 @@ def fit_summary(
 ) -> SummaryFit:
     """Find the largest type at which ``items`` fit one page; drop optional items if needed.
 
-    ``measure(items, size)`` lays the content out at ``size`` once per column width on a
-    page too tall to overflow and returns ({columns: height}, header height) in mm;
+    ``measure(items, size)`` lays the content out at ``size`` once per column width and
+    form on a page too tall to overflow and returns ({(columns, compact): height}, header
+    height) in mm;
     ``verify(items, layout)`` lays out on the real page and returns the rendering, or
     None when it does not fit on one page.
     """
@@ -210,10 +227,14 @@ def fit_summary(
         fitter.measure(measure, items, MAX_SIZE)
         passes += 1
         choice = fitter.choose()
-        if (
-            choice is None or choice[0].size < MAX_SIZE
-        ):  # far from the measured size: measure near it
-            guess = choice[0] if choice else fitter.smallest()
+        smallest = fitter.smallest()
+        if choice is None and fitter.predicted(smallest) > fitter.available(smallest) * FAR:
+            # Far too much even at the smallest size: the measurement at the largest size
+            # underestimates small type (short last lines shrink less), so no second pass.
+            if not any(i.group != "key-points" for i in items):
+                raise _does_not_fit(fitter, items)
+        elif choice is None or choice[0].size < MAX_SIZE:  # measure near the chosen size
+            guess = choice[0] if choice else smallest
             fitter.measure(measure, items, guess.size)
             passes += 1
             choice = fitter.choose()
@@ -239,7 +260,7 @@ def fit_summary(
         if rendered is not None:
             return SummaryFit(layout, rendered, passes, items, dropped)
         if layout.spread:  # the prediction was optimistic: first give back the extra space
-            layout = Layout(layout.size, layout.columns)
+            layout = Layout(layout.size, layout.columns, compact=layout.compact)
             continue
         if layout == fitter.smallest():
             raise _does_not_fit(fitter, items)
@@ -279,6 +300,7 @@ def context_values(layout: Layout, items: list[Item]) -> dict[str, Any]:
         "spread": layout.spread,
         "groups": [(name, groups[name]) for name in SUMMARY_PARTS if name in groups],
         "column_gap": COLUMN_GAP_MM,
+        "compact": layout.compact,
     }
 
 
@@ -331,11 +353,13 @@ def _make(job: Job) -> Made:
         values = context_values(layout, items)
         return {**shared, **values, "page": page_box, "measure_widths": widths}
 
-    def measure(items: list[Item], size: float) -> tuple[dict[int, float], float]:
+    def measure(items: list[Item], size: float) -> tuple[dict[Form, float], float]:
         widths = measure_widths(page)
         rendered = job.lay_out(context(items, Layout(size, 1), MEASURE_PAGE_MM, widths))
         heights = box_heights(rendered.document)
-        return {c: heights[f"body-{c}"] for c in widths}, heights["header"]
+        forms = {(c, False): heights[f"body-{c}"] for c in widths}
+        forms |= {(c, True): heights[f"body-{c}-compact"] for c in widths}
+        return forms, heights["header"]
 
     def verify(items: list[Item], layout: Layout) -> pdf.Rendered | None:
         rendered = job.lay_out(context(items, layout, page.height, None))
@@ -352,9 +376,11 @@ def _make(job: Job) -> Made:
         notes.append(f"key points: {left_out} left out for lack of room")
     if options.verbose:
         columns = fit.layout.columns
+        form = ", compact" if fit.layout.compact else ""
         notes.append(
             f"key points: {len(fit.items)} items at {fit.layout.size:g} pt in "
-            f"{columns} column{'s' if columns > 1 else ''}, found in {fit.passes} layout passes"
+            f"{columns} column{'s' if columns > 1 else ''}{form}, "
+            f"found in {fit.passes} layout passes"
         )
     job.check_refusals(fit.rendered)
     return Made(fit.rendered, job.layout_warnings(fit.rendered), notes)
