@@ -106,7 +106,7 @@ def _count(unit: str) -> BeforeValidator:
 
 
 def _offset(value: Any) -> tuple[float, float]:
-    from studygen.outputs.card_geometry import parse_offset
+    from studygen.outputs.card_options import parse_offset
 
     if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, float) for v in value):
         return value

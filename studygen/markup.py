@@ -30,6 +30,20 @@ _URL = re.compile(r"(?:(?:https?|ftp|mailto|file):|www\.)[^\s<>«»]*[^\s<>«».
 _NUMBER_UNIT = re.compile(r"(\d) (%|‰|€|\$|°C|°|mg|kg|g|mL|ml|L|mm|cm|km|m|h|min|s|ans)(?!\w)")
 
 
+# A verb and its inverted subject pronoun (``utilisent-ils``, ``aide-t-elle``, ``dit-on``)
+# are never split at a line end: their hyphens become non-breaking hyphens (U+2011).
+_FR_INVERSION = re.compile(
+    r"(?<=\w)-(t-)?(?=(?:je|tu|il|ils|elle|elles|on|nous|vous|ce|le|la|les|lui|leur|moi|toi|y|en)\b)",
+    re.IGNORECASE,
+)
+NBHY = "\u2011"  # non-breaking hyphen
+
+
+def no_break_inversions(text: str) -> str:
+    """``aide-t-elle`` → ``aide‑t‑elle``: a line never ends inside a verb–pronoun inversion."""
+    return _FR_INVERSION.sub(lambda m: NBHY + (f"t{NBHY}" if m.group(1) else ""), text)
+
+
 def french_spacing(text: str, glued_start: bool = False) -> str:
     """Narrow no-break spaces before ``; : ! ?`` and inside « guillemets », as French requires."""
     text = _FR_SPACE_BEFORE.sub(NNBSP + r"\1", text)
@@ -53,7 +67,7 @@ def _typography_rule(lang: str):  # type: ignore[no-untyped-def]
 
     def typeset(text: str, glued: bool) -> str:
         text = no_break_pairs(text)
-        return french_spacing(text, glued) if french else text
+        return no_break_inversions(french_spacing(text, glued)) if french else text
 
     def rule(state: StateCore) -> None:
         for token in state.tokens:
@@ -77,6 +91,38 @@ def _typography_rule(lang: str):  # type: ignore[no-untyped-def]
                 previous = child
 
     return rule
+
+
+_OPENERS = frozenset({"strong_open", "em_open", "s_open", "link_open"})
+
+
+def _space_into_element_rule(state: StateCore) -> None:
+    """Move the space before an inline element inside it: ``pour <strong>régler`` becomes
+    ``pour<strong> régler``, which prints the same.
+
+    With automatic hyphenation, WeasyPrint breaks a line far too early when the only break
+    opportunity at the end of the line lies right before an inline element: a paragraph
+    got a line holding a single word. Inside the element's text, the same opportunity is
+    handled like any other and lines fill as they should.
+    """
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children = token.children
+        for index, child in enumerate(children[:-1]):
+            if child.type != "text" or not child.content.endswith(" "):
+                continue
+            following = index + 1
+            while following < len(children) and children[following].type in _OPENERS:
+                if children[following].markup in ("autolink", "linkify"):
+                    break
+                following += 1
+            if following == index + 1 or following == len(children):
+                continue
+            target = children[following]
+            if target.type == "text" and target.content:
+                child.content = child.content[:-1]
+                target.content = " " + target.content
 
 
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*):", re.IGNORECASE)
@@ -120,6 +166,7 @@ def _parser(lang: str) -> MarkdownIt:
     md.validateLink = _safe_link  # type: ignore[method-assign]
     md.core.ruler.push("studygen_typography", _typography_rule(lang))
     md.core.ruler.push("studygen_headings", _heading_rule)
+    md.core.ruler.push("studygen_spaces", _space_into_element_rule)
     return md
 
 

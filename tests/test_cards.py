@@ -14,11 +14,9 @@ from studygen.outputs.card_geometry import (
     Line,
     custom_layout,
     cut_guides,
-    parse_offset,
-    parse_selection,
-    parse_size,
     plan_sheets,
 )
+from studygen.outputs.card_options import parse_offset, parse_selection, parse_size
 
 
 def flipped(cell: Cell, layout: CardLayout, duplex: str) -> tuple[float, float]:

@@ -15,11 +15,11 @@ each back lies exactly behind its front:
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 
 from studygen.choices import CARD_PAPERS, CUT_MARKS, DUPLEX_MODES, MM_PER_INCH, Paper
 from studygen.errors import ConfigError
+from studygen.outputs.card_options import parse_size
 
 DEFAULT_PRINTER_MARGIN = 5.0
 DEFAULT_GUTTER = 4.0
@@ -159,22 +159,6 @@ PRESETS = {
 }
 DEFAULT_LAYOUT = {"a4": "a4-2x4", "letter": "letter-2x4"}
 
-_SIZE_RE = re.compile(
-    r"^\s*(\d+(?:\.\d+)?)\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|cm|in)\s*$", re.IGNORECASE
-)
-
-
-def parse_size(text: str) -> tuple[float, float]:
-    """``63x88mm``, ``6.3x8.8cm`` or ``2.5x3.5in`` → (width, height) in millimetres."""
-    match = _SIZE_RE.match(text)
-    if not match:
-        raise ConfigError(f'card size "{text}" — write it like 63x88mm or 2.5x3.5in')
-    factor = {"mm": 1.0, "cm": 10.0, "in": MM_PER_INCH}[match[3].lower()]
-    width, height = float(match[1]) * factor, float(match[2]) * factor
-    if width <= 0 or height <= 0:
-        raise ConfigError(f'card size "{text}" must be larger than zero')
-    return width, height
-
 
 def custom_layout(
     size: str, paper_name: str, printer_margin: float, gutter: float = DEFAULT_GUTTER
@@ -275,6 +259,7 @@ class Plan:
     layout: CardLayout
     duplex: str
     pages: tuple[SheetPage, ...]
+    cut_marks: str = "none"  # the cut guides drawn (corner marks need a margin to sit in)
 
 
 def plan_sheets(
@@ -293,6 +278,10 @@ def plan_sheets(
         return _plan_fold(indexes, layout, marks_style, printer_margin)
     per_sheet = layout.per_sheet
     marks = tuple(cut_guides(layout, marks_style, printer_margin))
+    if marks_style == "corners" and not marks and layout.per_sheet > 1:
+        # Cards that tile the sheet edge to edge leave no margin for corner marks.
+        marks_style = "lines"
+        marks = tuple(cut_guides(layout, marks_style, printer_margin))
     fronts: list[SheetPage] = []
     backs: list[SheetPage] = []
     for sheet in range(max(1, math.ceil(len(indexes) / per_sheet))):
@@ -323,7 +312,7 @@ def plan_sheets(
         pages = fronts + backs[::-1]
     else:
         pages = fronts + backs
-    return Plan(layout, duplex, tuple(pages))
+    return Plan(layout, duplex, tuple(pages), marks_style)
 
 
 def _flip(row: int, column: int, layout: CardLayout, duplex: str) -> tuple[int, int]:
@@ -370,7 +359,7 @@ def _plan_fold(
                     Cell(x, mirrored_y, layout.card_width, layout.card_height, card, "back")
                 )
         pages.append(SheetPage("fold", sheet, tuple(cells), marks, fold))
-    return Plan(half_layout, "fold", tuple(pages))
+    return Plan(half_layout, "fold", tuple(pages), marks_style)
 
 
 def cut_guides(
@@ -456,39 +445,3 @@ def _edges(layout: CardLayout, row: int, column: int, axis: str) -> tuple[float,
     if axis == "x":
         return (x, x + layout.card_width)
     return (y, y + layout.card_height)
-
-
-def parse_selection(text: str, total: int) -> list[int]:
-    """``3,7-9`` → 0-based indexes [2, 6, 7, 8]; numbers are the cards' 1-based numbers."""
-    chosen: set[int] = set()
-    for part in text.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        match = re.fullmatch(r"(\d+)(?:\s*-\s*(\d+))?", part)
-        if not match:
-            raise ConfigError(f'--cards-only "{text}": write card numbers like 3,7-9')
-        first = int(match[1])
-        last = int(match[2]) if match[2] else first
-        if last < first:
-            raise ConfigError(f'--cards-only "{part}": write a range low to high, like 7-9')
-        if first < 1 or last > total:
-            raise ConfigError(f'--cards-only "{part}": the deck has cards 1 to {total}')
-        chosen.update(range(first - 1, last))
-    return sorted(chosen)
-
-
-def parse_offset(text: str) -> tuple[float, float]:
-    """``1.5,-0.5`` → (1.5, -0.5) millimetres."""
-    try:
-        x_text, y_text = text.split(",")
-        offset = (float(x_text), float(y_text))
-    except ValueError:
-        raise ConfigError(
-            f'back offset "{text}": write it as X,Y in millimetres, like 1.5,-0.5'
-        ) from None
-    if any(abs(v) > 20 for v in offset):
-        raise ConfigError(
-            f'back offset "{text}" is over 20 mm — measure again with `studygen calibrate`'
-        )
-    return offset

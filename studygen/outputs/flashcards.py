@@ -19,10 +19,10 @@ from studygen.outputs.card_geometry import (
     FRAME,
     Plan,
     is_compact,
-    parse_selection,
     plan_sheets,
     resolve_layout,
 )
+from studygen.outputs.card_options import parse_selection
 from studygen.outputs.face_fit import fit_faces
 from studygen.templating import common_context
 
@@ -201,6 +201,11 @@ class Flashcards:
             notes.append(
                 f"flashcards: {cards} cards, {_sheets(plan)}; text fitted in {full} full "
                 f"layout pass{'es' if full > 1 else ''} and {sheets.partial_passes} partial"
+            )
+        if job.options.cut_marks == "corners" and plan.cut_marks == "lines":
+            notes.append(
+                f"cut marks: {plan.layout.name} tiles the sheet edge to edge, leaving no margin "
+                "for corner marks: lines along the card edges are drawn instead"
             )
         if plan.duplex == "manual":
             notes.append(manual_instructions(plan))
