@@ -38,6 +38,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     failed_sources: list[Path] = field(default_factory=list)
     built_sources: list[Path] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # about the machine, once per run
     seconds: float = 0.0
 
     @property
@@ -102,6 +103,7 @@ def _run(sources: list[Path], options: BuildOptions, reporter: Reporter, write: 
             for problem in problems:
                 report.problems.append(str(problem))
                 reporter.problem(str(problem))
+    report.notices = pdf.machine_notices()
     report.seconds = time.perf_counter() - started
     return report
 

@@ -254,6 +254,7 @@ def build(
         return build_module.build(paths, options, TerminalReporter())
 
     report = _run(action)
+    _notices(report.notices)
     total = len(report.built_sources) + len(report.failed_sources)
     summary = (
         f"{len(report.written)} PDF{'s' if len(report.written) != 1 else ''} from "
@@ -265,6 +266,12 @@ def build(
     else:
         _err(f"failed: {len(report.failed_sources)} source(s) with errors; built {summary}")
         raise typer.Exit(1)
+
+
+def _notices(notices: list[str]) -> None:
+    """Say once what the machine lacks; it never fails a build or a check."""
+    for notice in notices:
+        typer.secho(f"notice: {notice}", err=True, fg=typer.colors.BLUE)
 
 
 class TerminalReporter:
@@ -303,6 +310,7 @@ def check(
         return build_module.check(paths, options)
 
     report = _run(action)
+    _notices(report.notices)
     for problem in report.problems:
         _err(problem)
     if verbose:

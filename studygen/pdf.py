@@ -68,13 +68,39 @@ class Rendered:
         return self._pdf
 
 
+# What WeasyPrint says about the machine rather than the content: a library that is missing
+# makes builds slower, not wrong. Each is told once per run, never as a warning of a source.
+_MACHINE_NOTICES = {
+    "Using fontTools instead of HarfBuzz-Subset": (
+        "HarfBuzz-Subset is not installed: fonts are subset with fontTools, which is slower "
+        "(Debian and Ubuntu: apt install libharfbuzz-subset0)"
+    ),
+    "Please install HarfBuzz version 13+ with harfbuzz-vector": (
+        "this HarfBuzz cannot draw colour emoji fonts (install HarfBuzz 13 or newer)"
+    ),
+}
+_machine_notices: dict[str, None] = {}
+
+
+def machine_notices() -> list[str]:
+    """What WeasyPrint said about this machine since the last call, once each."""
+    found = list(_machine_notices)
+    _machine_notices.clear()
+    return found
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        for start, notice in _MACHINE_NOTICES.items():
+            if message.startswith(start):
+                _machine_notices[notice] = None
+                return
+        self.messages.append(message)
 
 
 @contextmanager

@@ -264,3 +264,23 @@ def test_face_ids_name_the_card_and_side() -> None:
         Face(2, "back"),
         Face(2, "front"),
     ]
+
+
+# --- A missing optional library is said once, about the machine --------------------------------
+
+
+def test_missing_harfbuzz_subset_is_one_notice_not_a_content_warning(
+    project: MakeProject, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import weasyprint.pdf.fonts
+
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)  # as on a bare machine
+    folder = project({})
+    shutil.copytree(Path(__file__).resolve().parent.parent / "source", folder / "source")
+    built = runner.invoke(app, ["build", "--strict"])
+    assert built.exit_code == 0, built.output
+    assert built.output.count("HarfBuzz-Subset is not installed") == 1, built.output
+    assert "warning" not in built.output
+    checked = runner.invoke(app, ["check"])
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.count("notice: HarfBuzz-Subset") == 1

@@ -71,9 +71,8 @@ def test_new_never_overwrites(project: MakeProject, runner: CliRunner) -> None:
 
 def test_markdown_example_builds_like_the_yaml_one(project: MakeProject, runner: CliRunner) -> None:
     root = project({})
-    shutil.copytree(EXAMPLES / "figures", root / "source" / "figures")
-    shutil.copy(REPO / "examples" / "immunomodulation.md", root / "source" / "immunomodulation.md")
-    result = runner.invoke(app, ["build", "--strict"])
+    shutil.copytree(REPO / "examples", root / "examples")  # as a clone has it, figure beside it
+    result = runner.invoke(app, ["build", "--strict", "examples/immunomodulation.md"])
     assert result.exit_code == 0, result.output
     yaml_doc = load_source(EXAMPLES / "immunomodulation.yaml").doc
     pages = page_texts(root / "build/immunomodulation/handout.pdf")
