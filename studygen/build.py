@@ -48,12 +48,20 @@ class Report:
 
 
 def discover(sources: list[Path], options: BuildOptions) -> list[Path]:
-    """The sources named, or every source file in the project's ``source/`` folder."""
-    if sources:
-        return sources
-    folder = options.source_dir
-    if not folder.is_dir():
-        raise UsageError(f"no sources given and no {folder}/ folder here — name a source file")
+    """The sources named (a folder stands for the sources in it), or every source file in
+    the project's ``source/`` folder."""
+    if not sources:
+        folder = options.source_dir
+        if not folder.is_dir():
+            raise UsageError(f"no sources given and no {folder}/ folder here — name a source file")
+        return _sources_in(folder)
+    found: list[Path] = []
+    for path in sources:
+        found += _sources_in(path) if path.is_dir() else [path]
+    return found
+
+
+def _sources_in(folder: Path) -> list[Path]:
     found = sorted(p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES)
     if not found:
         raise UsageError(f"no source files ({', '.join(SOURCE_SUFFIXES)}) in {folder}/")
@@ -122,6 +130,7 @@ def prepare(path: Path, options: BuildOptions, engine: pdf.Engine, reporter: Rep
         if not output.wanted(source):
             reporter.note(f"{path}: no {name.replace('-', ' ')} in this source, skipped")
             continue
+        reporter.progress(f"{path}: {name}")
         made = output.make(Job(name, source, options, engine))
         if isinstance(made, Skipped):
             reporter.note(f"{path}: {made.reason}")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+import os
+import sys
 from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
@@ -218,42 +221,16 @@ def build(
         ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more.")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Print only problems, warnings and the summary line."),
+    ] = False,
 ) -> None:
     """Build the handout, flashcards and key-points PDFs of each source."""
-    from studygen import build as build_module
-    from studygen.config import resolve_options
-    from studygen.outputs.flashcards import validate_card_options
-
-    def action() -> build_module.Report:
-        flags = {
-            "out": out,
-            "only": tuple(_value(o) for o in only or ()),
-            "paper": _value(paper),
-            "templates": templates,
-            "strict": strict,
-            "verbose": verbose,
-            "pdf_variant": _value(pdf_variant),
-            "toc": toc,
-            "separator": separator,
-            "card_separator": card_separator,
-            "cards": cards,
-            "card_size": card_size,
-            "printer_margin": printer_margin,
-            "duplex": _value(duplex),
-            "back_offset": back_offset,
-            "printer": printer,
-            "cut_marks": _value(cut_marks),
-            "tags": tuple(tags or ()),
-            "cards_only": cards_only,
-            "summary_include": summary_include,
-            "summary_min_size": summary_min_size,
-        }
-        options = resolve_options(Path.cwd(), flags)
-        validate_card_options(options)
-        paths = build_module.discover(list(sources or []), options)
-        return build_module.build(paths, options, TerminalReporter())
-
-    report = _run(action)
+    flags = _flags(locals())
+    reporter = TerminalReporter(quiet=quiet)
+    report = _run(lambda: _run_build(sources, flags, reporter, write=True))
+    reporter.close()
     _notices(report.notices)
     total = len(report.built_sources) + len(report.failed_sources)
     summary = (
@@ -268,6 +245,40 @@ def build(
         raise typer.Exit(1)
 
 
+def _flags(given: dict[str, Any]) -> dict[str, Any]:
+    """The options given on the command line, as ``studygen.toml`` would write them."""
+    flags = {name: given.get(name) for name in FLAG_NAMES}
+    for name in ("paper", "pdf_variant", "duplex", "cut_marks"):
+        flags[name] = _value(flags[name])
+    flags["only"] = tuple(str(_value(o)) for o in given.get("only") or ())
+    flags["tags"] = tuple(given.get("tags") or ())
+    return flags
+
+
+FLAG_NAMES = (
+    "out", "only", "paper", "templates", "strict", "verbose", "pdf_variant", "toc", "separator",
+    "card_separator", "cards", "card_size", "printer_margin", "duplex", "back_offset", "printer",
+    "cut_marks", "tags", "cards_only", "summary_include", "summary_min_size",
+)  # fmt: skip
+
+
+def _run_build(
+    sources: list[Path] | None, flags: dict[str, Any], reporter: Any, write: bool
+) -> Any:
+    """Resolve the options, find the sources, then build them (or check them)."""
+    from studygen import build as build_module
+    from studygen.config import resolve_options
+    from studygen.outputs.flashcards import validate_card_options
+
+    options = resolve_options(Path.cwd(), flags)
+    for note in validate_card_options(options):
+        reporter.note(note)
+    paths = build_module.discover(list(sources or []), options)
+    if write:
+        return build_module.build(paths, options, reporter)
+    return build_module.check(paths, options)
+
+
 def _notices(notices: list[str]) -> None:
     """Say once what the machine lacks; it never fails a build or a check."""
     for notice in notices:
@@ -275,12 +286,39 @@ def _notices(notices: list[str]) -> None:
 
 
 class TerminalReporter:
-    """Prints what a build does: written files, problems, warnings and notes."""
+    """Prints what a build does: progress, written files, problems, warnings and notes.
+
+    Progress shows only on a terminal, and not with ``--quiet``, which also leaves out the
+    files written and the notes. Paths are shown relative to where the command runs.
+    """
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self._status: Any = None
+
+    def progress(self, message: str) -> None:
+        """What is being laid out now, on one line that the next replaces."""
+        if self.quiet or not sys.stderr.isatty():
+            return
+        if self._status is None:
+            from rich.console import Console
+
+            self._status = Console(stderr=True).status(printable(message))
+            self._status.start()
+        else:
+            self._status.update(printable(message))
+
+    def close(self) -> None:
+        """Remove the progress line."""
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
 
     def wrote(self, path: Path, pages: int) -> None:
         """``wrote build/x/handout.pdf (8 pages)``."""
-        plural = "s" if pages != 1 else ""
-        typer.echo(printable(f"wrote {path} ({pages} page{plural})"))
+        if not self.quiet:
+            plural = "s" if pages != 1 else ""
+            typer.echo(printable(f"wrote {_shown(path)} ({pages} page{plural})"))
 
     def problem(self, message: str) -> None:
         """An error, in red on standard error."""
@@ -292,32 +330,41 @@ class TerminalReporter:
 
     def note(self, message: str) -> None:
         """Information, indented under what it is about."""
-        typer.echo(f"  {printable(message)}")
+        if not self.quiet:
+            typer.echo(f"  {printable(message)}")
 
 
-@app.command()
-def check(
-    sources: SourcesArg = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more.")] = False,
-) -> None:
-    """Validate sources without writing any PDF; report every problem found."""
-    from studygen import build as build_module
-    from studygen.config import resolve_options
+def _shown(path: Path) -> str:
+    """``path`` relative to where the command runs, as the user would type it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive, on Windows
+        return str(path)
 
-    def action() -> build_module.Report:
-        options = resolve_options(Path.cwd())
-        paths = build_module.discover(list(sources or []), options)
-        return build_module.check(paths, options)
 
-    report = _run(action)
+def check(**given: Any) -> None:
+    """Validate sources without writing any PDF; report every problem found.
+
+    It takes the layout options of build, so it checks what build would lay out.
+    """
+    sources, flags = given.get("sources"), _flags(given)
+    report = _run(lambda: _run_build(sources, flags, TerminalReporter(quiet=True), False))
     _notices(report.notices)
     for problem in report.problems:
         _err(problem)
-    if verbose:
+    if given.get("verbose"):
         for path in report.built_sources:
             typer.echo(f"ok {path}")
     if not report.ok:
         raise typer.Exit(1)
+
+
+# ``check`` takes every option of ``build`` but where to write.
+_BUILD_SIGNATURE = inspect.signature(build, eval_str=True)
+check.__signature__ = _BUILD_SIGNATURE.replace(  # type: ignore[attr-defined]
+    parameters=[p for n, p in _BUILD_SIGNATURE.parameters.items() if n not in ("out", "quiet")]
+)
+app.command()(check)
 
 
 @app.command()

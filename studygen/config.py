@@ -8,6 +8,7 @@ line). Unknown settings are refused with the nearest known name.
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -225,15 +226,23 @@ def _message(exc: ValidationError) -> str:
 
 
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The project's settings: ``studygen.toml``, else ``[tool.studygen]`` in ``pyproject.toml``."""
-    toml_path = start / "studygen.toml"
-    if toml_path.is_file():
-        return toml_path, _read_toml(toml_path)
-    pyproject = start / "pyproject.toml"
-    if pyproject.is_file():
-        table = _read_toml(pyproject).get("tool", {}).get("studygen")
-        if isinstance(table, dict):
-            return pyproject, table
+    """The project's settings, found the way git, ruff and pytest find theirs.
+
+    From ``start`` upward, the nearest folder holding a ``studygen.toml``, or a
+    ``pyproject.toml`` with a ``[tool.studygen]`` table, is the project; the search stops
+    at the top of a git repository.
+    """
+    for folder in (start, *start.parents):
+        toml_path = folder / "studygen.toml"
+        if toml_path.is_file():
+            return toml_path, _read_toml(toml_path)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read_toml(pyproject).get("tool", {}).get("studygen")
+            if isinstance(table, dict):
+                return pyproject, table
+        if (folder / ".git").exists():
+            break
     return None
 
 
@@ -257,11 +266,24 @@ def resolve_options(cwd: Path, flags: dict[str, Any] | None = None) -> BuildOpti
     found = find_config(cwd)
     if found:
         path, table = found
-        options = merge(options, table, str(path), path.parent, FILE_KEYS)
+        root = path.parent
+        if root.resolve() != cwd.resolve():  # run from a subfolder: the project's own folders
+            below = {name: Path(os.path.relpath(root / getattr(options, name), cwd))
+                     for name in ("out", "source_dir")}  # fmt: skip
+            options = options.model_copy(update=below)
+        options = merge(options, table, _shown(path), root, FILE_KEYS)
         options = options.model_copy(update={"config_file": path})
     given = {k: v for k, v in (flags or {}).items() if v is not None and v != ()}
     options = merge(options, given, "command line", None, COMMAND_LINE_KEYS)
     return _apply_printer(options, "back_offset" in given)
+
+
+def _shown(path: Path) -> str:
+    """``path`` as the user would type it from where the command runs."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _apply_printer(options: BuildOptions, offset_given: bool) -> BuildOptions:

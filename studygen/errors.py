@@ -86,6 +86,9 @@ class SourceError(ContentError):
 class Reporter(Protocol):
     """Where a build tells what it does; the command line prints it, tests may collect it."""
 
+    def progress(self, message: str) -> None:
+        """What is being done now (shown on a terminal, replaced by the next)."""
+
     def wrote(self, path: Path, pages: int) -> None:
         """A PDF was written."""
 
@@ -101,6 +104,9 @@ class Reporter(Protocol):
 
 class Silent:
     """A reporter that keeps nothing."""
+
+    def progress(self, message: str) -> None:
+        """Say nothing."""
 
     def wrote(self, path: Path, pages: int) -> None:
         """Say nothing."""
@@ -123,6 +129,11 @@ class Collected:
         self.problems: list[str] = []
         self.warnings: list[str] = []
         self.notes: list[str] = []
+        self.progressed: list[str] = []
+
+    def progress(self, message: str) -> None:
+        """Keep the message."""
+        self.progressed.append(message)
 
     def wrote(self, path: Path, pages: int) -> None:
         """Keep the path and page count."""

@@ -136,11 +136,16 @@ def test_every_error_carries_its_exit_code() -> None:
         ("[printers]\nbureau = 3", "[printers] must hold one table per printer name"),
     ],
 )
-def test_settings_are_checked_with_the_file_named(tmp_path: Path, toml: str, message: str) -> None:
+def test_settings_are_checked_with_the_file_named(
+    tmp_path: Path, toml: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "studygen.toml").write_text(toml + "\n", encoding="utf-8")
     with pytest.raises(ConfigError) as error:
         resolve_options(tmp_path)
     assert str(error.value).startswith(f"{tmp_path / 'studygen.toml'}: "), error.value
+    monkeypatch.chdir(tmp_path)  # named as the user would type it from where they stand
+    with pytest.raises(ConfigError, match=r"^studygen\.toml: "):
+        resolve_options(tmp_path)
     assert message in str(error.value)
 
 

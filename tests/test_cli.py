@@ -235,3 +235,62 @@ def test_control_characters_in_content_never_reach_the_terminal(
     assert result.exit_code == 1
     assert "\x1b" not in result.output and "\u202e" not in result.output
     assert '2:7: "\\x1b[31mrouge\\u202e" is not a language tag' in result.output
+
+
+# --- Where the command runs, and what it is given -----------------------------------------------
+
+
+def test_a_subfolder_finds_the_project_settings(
+    make_project: MakeProject, runner: CliRunner
+) -> None:
+    from pypdf import PdfReader
+
+    project = make_project(
+        {"studygen.toml": 'paper = "letter"\n', "source/bonne.yaml": GOOD, "notes/n.txt": "x"}
+    )
+    cwd = Path.cwd()
+    os.chdir(project / "source")
+    try:
+        result = runner.invoke(app, ["build", "bonne.yaml", "--only", "handout"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
+    target = project / "build" / "bonne" / "handout.pdf"
+    assert target.is_file() and not (project / "source" / "build").exists()
+    assert "wrote ../build/bonne/handout.pdf (1 page)" in result.output  # relative to here
+    width = PdfReader(target).pages[0].mediabox.width
+    assert abs(float(width) - 612) < 1  # Letter, from the project's studygen.toml
+
+
+def test_a_folder_builds_every_source_in_it(in_project: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["build", "source/", "--only", "key-points"])
+    assert result.exit_code == 1  # mauvaise.yaml has errors; bonne.yaml still builds
+    assert (in_project / "build" / "bonne" / "key-points.pdf").is_file()
+    assert "mauvaise.yaml" in result.output and "of 2 sources" in result.output
+
+
+def test_quiet_prints_problems_and_the_summary_only(in_project: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["build", "--quiet"])
+    assert result.exit_code == 1
+    assert "wrote" not in result.output and "mauvaise.yaml" in result.output
+    assert "failed: 1 source(s) with errors" in result.output
+
+
+def test_cards_on_other_paper_than_the_handout_are_said(
+    in_project: Path, runner: CliRunner
+) -> None:
+    result = runner.invoke(app, ["build", "source/bonne.yaml", "--cards", "letter-2x4"])
+    assert result.exit_code == 0, result.output
+    assert "letter-2x4 is laid out on Letter paper, the handout and key points on A4" in (
+        result.output
+    )
+
+
+def test_check_takes_the_layout_options_of_build(in_project: Path, runner: CliRunner) -> None:
+    ok = runner.invoke(
+        app, ["check", "source/bonne.yaml", "--paper", "LETTER", "--cards", "a4-3x3"]
+    )
+    assert ok.exit_code == 0, ok.output
+    bad = runner.invoke(app, ["check", "source/bonne.yaml", "--cards", "a4-9x9"])
+    assert bad.exit_code == 2 and 'card layout "a4-9x9"' in bad.output
+    assert not (in_project / "build").exists()

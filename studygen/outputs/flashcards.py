@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studygen import pdf
+from studygen.choices import PAPERS
 from studygen.errors import Problem, SourceError
 from studygen.markup import plain
 from studygen.model import Document
@@ -114,12 +115,22 @@ def selected_indexes(source: Source, tags: tuple[str, ...], cards_only: str | No
     return indexes
 
 
-def validate_card_options(options: BuildOptions) -> None:
-    """Check the card options once, before any source is read (a usage error otherwise)."""
+def validate_card_options(options: BuildOptions) -> list[str]:
+    """Check the card options once, before any source is read (a usage error otherwise).
+
+    Returns what the user should know: cards laid out on another paper than ``--paper``.
+    """
     layout = resolve_layout(options.cards, options.card_size, options.paper, options.printer_margin)
     plan_sheets([0], layout, options.duplex, options.back_offset, options.cut_marks)
     if options.cards_only:
         parse_selection(options.cards_only, 10**6)
+    paper = PAPERS[options.paper]
+    if layout.paper.name != paper.name and layout.paper in PAPERS.values():
+        return [
+            f"cards: {layout.name} is laid out on {layout.paper.name} paper, the handout and "
+            f"key points on {paper.name} (--paper {options.paper})"
+        ]
+    return []
 
 
 @dataclass
