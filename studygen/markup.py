@@ -1,7 +1,8 @@
 """Markdown → safe HTML fragments, with the typography of the document's language.
 
-Raw HTML in content is shown as text, never rendered. Typography is applied to text
-tokens only, so code spans, code blocks and link targets are never altered.
+Raw HTML in content is reduced to a safe subset (``sources/html_subset.py``): no
+style, class or outside resource from content reaches a PDF. Typography is applied
+to text tokens only, so code spans, code blocks and link targets are never altered.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from markupsafe import Markup
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from studygen.i18n import primary_language, quotes_for
+from studygen.sources.html_subset import use_html_subset
 
 NNBSP = "\u202f"  # narrow no-break space
 NBSP = "\u00a0"
@@ -122,6 +124,7 @@ def _parser(lang: str) -> MarkdownIt:
     md.validateLink = _safe_link  # type: ignore[method-assign]
     md.core.ruler.push("studygen_typography", _typography_rule(lang))
     md.core.ruler.push("studygen_headings", _heading_rule)
+    use_html_subset(md)  # raw HTML: only its safe subset is rendered
     return md
 
 
