@@ -27,6 +27,7 @@ from studygen.flashcards import make_flashcards
 from studygen.i18n import unknown_language
 from studygen.model import image_blocks
 from studygen.sources.loader import SOURCE_SUFFIXES, Source, load_source
+from studygen.sources.options import ReadOptions
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class Report:
     written: list[Written] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     failed_sources: list[Path] = field(default_factory=list)
     built_sources: list[Path] = field(default_factory=list)
     seconds: float = 0.0
@@ -107,7 +109,7 @@ def check(sources: list[Path], options: BuildOptions) -> Report:
     report = Report()
     for path in sources:
         try:
-            _, warnings = _prepare(path, options, lambda kind, message: None)
+            _, warnings = _prepare(path, options, _keep_notes(report))
             if warnings:
                 raise SourceError(warnings)
             report.built_sources.append(path)
@@ -117,6 +119,24 @@ def check(sources: list[Path], options: BuildOptions) -> Report:
     return report
 
 
+def read_options(options: BuildOptions) -> ReadOptions:
+    """What the source readers need of the build options."""
+    return ReadOptions(
+        options.separator, options.card_separator, options.front, options.back,
+        options.header, options.media, options.lang,
+    )  # fmt: skip
+
+
+def _keep_notes(report: Report) -> Notify:
+    """Notes about sources (what their authors cannot change), kept for ``check`` to print."""
+
+    def keep(kind: str, message: str) -> None:
+        if kind == "source-note":
+            report.notes.append(message)
+
+    return keep
+
+
 def _prepare(
     path: Path, options: BuildOptions, say: Notify
 ) -> tuple[dict[str, Output], list[Problem]]:
@@ -124,9 +144,11 @@ def _prepare(
 
     Everything that can go wrong goes wrong here, before anything is written.
     """
-    source = load_source(
-        path, options.max_source_bytes, (options.separator, options.card_separator)
-    )
+    source = load_source(path, options.max_source_bytes, read_options(options))
+    for note in source.notes:
+        say("source-note", str(note))
+    for detail in source.details if options.verbose else ():
+        say("note", f"{path}: {detail}")
     made: dict[str, Output] = {}
     for name in options.only:
         try:
@@ -199,7 +221,7 @@ def _source_warnings(source: Source) -> list[Problem]:
     """Warnings about the source as a whole: a language without labels, dropped deck media."""
     warnings = list(source.warnings)
     message = unknown_language(source.doc.lang)
-    if message is not None:
+    if message is not None and ("lang",) in source.positions.values:
         line, col = source.positions.value_of(("lang",))
         warnings.append(Problem(source.path, line, col, message))
     return warnings
@@ -245,6 +267,7 @@ def _renderer(name: str, source: Source, options: BuildOptions) -> Callable[...,
     # Files a page may use: the source's folder, and a project's whole templates folder
     # (a theme's fonts and pictures sit beside its stylesheets).
     roots = [source.root, *([options.templates.resolve()] if options.templates else [])]
+    roots += [source.media] if source.media else []  # a deck's pictures (--media)
     identifier = hashlib.sha256(f"{source.path.name}:{name}".encode()).hexdigest()[:32].encode()
 
     def lay_out(context: dict[str, object]) -> pdf.Rendered:

@@ -181,6 +181,44 @@ def build(
             rich_help_panel=DECKS,
         ),
     ] = None,
+    front: Annotated[
+        str | None,
+        typer.Option(
+            "--front",
+            help="Deck files: the column printed on the front (name or number).",
+            rich_help_panel=DECKS,
+        ),
+    ] = None,
+    back: Annotated[
+        str | None,
+        typer.Option(
+            "--back",
+            help="Deck files: the columns printed on the back, e.g. English,Pinyin.",
+            rich_help_panel=DECKS,
+        ),
+    ] = None,
+    header: Annotated[
+        bool | None,
+        typer.Option(
+            "--header/--no-header",
+            help="Deck files: the first row names the columns [default: when it looks so].",
+            rich_help_panel=DECKS,
+        ),
+    ] = None,
+    media: Annotated[
+        Path | None,
+        typer.Option(
+            "--media",
+            help="Deck files: the folder of their pictures (Anki's collection.media).",
+            rich_help_panel=DECKS,
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Language of sources that do not declare one [default: detected]."
+        ),
+    ] = None,
     cards: Annotated[
         str | None, _card("--cards", "Card layout preset (see `studygen layouts`).")
     ] = None,
@@ -242,6 +280,11 @@ def build(
             toc=toc,
             separator=separator,
             card_separator=card_separator,
+            front=front,
+            back=back,
+            header=header,
+            media=media,
+            lang=lang,
             cards=cards,
             card_size=card_size,
             printer_margin=printer_margin,
@@ -280,6 +323,8 @@ def _notify(kind: str, message: str) -> None:
         _err(message)
     elif kind == "warning":
         typer.secho(f"warning: {message}", err=True, fg=typer.colors.YELLOW)
+    elif kind == "source-note":
+        typer.echo(f"note: {message}")
     else:
         typer.echo(f"  {message}")
 
@@ -301,6 +346,8 @@ def check(
     report = _run(action)
     for problem in report.problems:
         _err(problem)
+    for note in report.notes:
+        typer.echo(f"note: {printable(note)}")
     if verbose:
         for path in report.built_sources:
             typer.echo(f"ok {path}")

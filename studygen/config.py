@@ -53,6 +53,11 @@ class BuildOptions:
     toc: bool | None = None
     separator: str | None = None
     card_separator: str | None = None
+    front: str | None = None
+    back: tuple[str, ...] = ()
+    header: bool | None = None
+    media: Path | None = None
+    lang: str | None = None
     pdf_variant: str | None = None
     config_file: Path | None = field(default=None, compare=False)
 
@@ -61,7 +66,7 @@ _FILE_KEYS = {
     "out", "only", "paper", "templates", "strict", "source_dir", "max_source_bytes", "max_pages",
     "cards", "card_size", "printer_margin", "duplex", "back_offset", "cut_marks", "printer",
     "printers", "summary_include", "summary_min_size", "toc", "pdf_variant",
-    "separator", "card_separator",
+    "separator", "card_separator", "front", "back", "header", "media", "lang",
 }  # fmt: skip
 
 
@@ -130,6 +135,8 @@ def _apply(options: BuildOptions, values: dict[str, Any], where: str, base: Path
 
 
 def _coerce(name: str, value: Any, where: str, base: Path) -> Any:
+    if name in ("front", "back", "header", "media", "lang"):
+        return _coerce_reading(name, value, where, base)
     if name in ("out", "templates", "source_dir"):
         if not isinstance(value, (str, Path)):
             raise ConfigError(f'{where}: "{name}" must be a path')
@@ -210,4 +217,37 @@ def _coerce(name: str, value: Any, where: str, base: Path) -> Any:
         if not isinstance(value, int) or value <= 0:
             raise ConfigError(f'{where}: "{name}" must be a positive number of bytes')
         return value
+    return value
+
+
+def _coerce_reading(name: str, value: Any, where: str, base: Path) -> Any:
+    """The settings that say how sources are read (columns, header row, media, language)."""
+    if name == "front":
+        if not isinstance(value, (str, int)) or isinstance(value, bool) or not str(value).strip():
+            raise ConfigError(f'{where}: "front" must be a column name or number')
+        return str(value).strip()
+    if name == "back":
+        parts = value.split(",") if isinstance(value, str) else value
+        if not isinstance(parts, (list, tuple)):
+            raise ConfigError(f'{where}: "back" must be column names or numbers, e.g. "2,3"')
+        chosen = tuple(str(part).strip() for part in parts if str(part).strip())
+        if not chosen:
+            raise ConfigError(f'{where}: "back" must name at least one column')
+        return chosen
+    if name == "header":
+        if not isinstance(value, bool):
+            raise ConfigError(f'{where}: "header" must be true or false')
+        return value
+    if name == "media":
+        if not isinstance(value, (str, Path)):
+            raise ConfigError(f'{where}: "media" must be a path')
+        path = Path(value)
+        path = path if path.is_absolute() or where == "command line" else base / path
+        if not path.is_dir():
+            raise ConfigError(f'{where}: media folder "{value}" does not exist')
+        return path
+    from studygen.model import _LANG_RE
+
+    if not isinstance(value, str) or not _LANG_RE.match(value):
+        raise ConfigError(f'{where}: lang "{value}" is not a language tag — use fr, en, de-CH…')
     return value
