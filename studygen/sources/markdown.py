@@ -34,6 +34,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from studygen.i18n import LABELS
 from studygen.sources.markdown_cards import Card, CardReader, Part, indent
+from studygen.sources.obsidian import prepare_note
 from studygen.sources.yaml_source import Loc, Positions, YamlProblem, YamlResult, parse_yaml
 
 _MD = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
@@ -121,9 +122,10 @@ def parse_markdown(text: str, fallback_title: str) -> YamlResult:
     """Markdown study notes → the same plain data and positions the YAML reader gives."""
     # markdown-it counts lines after the same normalisation, so its maps match ours.
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    reader = _Reader(text)
-    data = reader.document(fallback_title)
-    return YamlResult(data, reader.positions, reader.problems)
+    note = prepare_note(text, lambda title: _fold(title) in _SPECIAL_SECTIONS)
+    reader = _Reader(note.text)
+    data = reader.document(fallback_title, note.cards)
+    return YamlResult(data, reader.positions, reader.problems, note.warnings + reader.warnings)
 
 
 def _level(heading: SyntaxTreeNode) -> int:
@@ -175,6 +177,7 @@ class _Reader:
         self.lines = text.split("\n")
         self.positions = Positions()
         self.problems: list[YamlProblem] = []
+        self.warnings: list[YamlProblem] = []
         self.lists: dict[str, list[Any]] = {}
 
     def put(self, loc: Loc, line: int, col: int) -> None:
@@ -208,8 +211,8 @@ class _Reader:
                 return Part(text.strip(), number + 1, len(line) - len(row.lstrip()) + 1)
         return Part("", (numbers[0] if numbers else 0) + 1, 1)
 
-    def document(self, fallback_title: str) -> dict[str, Any]:
-        """The whole document as plain data."""
+    def document(self, fallback_title: str, cards: Sequence[Card] = ()) -> dict[str, Any]:
+        """The whole document as plain data; ``cards`` read elsewhere in the note come first."""
         nodes = SyntaxTreeNode(_MD.parse(self.text)).children
         data: dict[str, Any] = {}
         body_start = 0
@@ -227,6 +230,7 @@ class _Reader:
         self.intro(data, [n for n in range(body_start, first_section) if n not in skipped])
         for key in ("sections", "key_points", "flashcards", "faq"):
             self.lists[key] = list(front[key]) if isinstance(front.get(key), list) else []
+        self.flashcards(list(cards))
         for index, heading in enumerate(sections):
             end = _span(sections[index + 1])[0] if index + 1 < len(sections) else len(self.lines)
             inside = [node for node in nodes if _span(heading)[1] <= _span(node)[0] < end]
