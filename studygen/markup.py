@@ -15,7 +15,8 @@ from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from studygen.i18n import primary_language, quotes_for
+from studygen.i18n import labels_for, primary_language, quotes_for
+from studygen.sources.callouts import use_nested_callouts
 from studygen.sources.html_subset import use_html_subset
 
 NNBSP = "\u202f"  # narrow no-break space
@@ -125,6 +126,7 @@ def _parser(lang: str) -> MarkdownIt:
     md.core.ruler.push("studygen_typography", _typography_rule(lang))
     md.core.ruler.push("studygen_headings", _heading_rule)
     use_html_subset(md)  # raw HTML: only its safe subset is rendered
+    use_nested_callouts(md, labels_for(lang))  # `> [!kind]` inside a text or a callout
     return md
 
 

@@ -48,6 +48,16 @@ _PLACEHOLDER = "\ue000studygen-page-break\ue000"
 PAGE_BREAK_HTML = '<div class="page-break"></div>'
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>\Z", re.DOTALL)
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
+_OL_START = re.compile(r'<ol start="([0-9]{1,9})">')
+
+
+def _counter(start: str) -> str:
+    """What makes a list start at ``start``: WeasyPrint ignores ``<ol start>`` itself.
+
+    The style is studygen's, made of a number only: content never writes it.
+    """
+    number = int(start)
+    return f' start="{number}" style="counter-reset: list-item {number - 1}"'
 
 
 def _keep(element: str, attribute: str, value: str) -> str | None:
@@ -77,6 +87,7 @@ def sanitise_block(html: str) -> str:
     # Headings written in HTML sit below the section titles, as Markdown's do.
     clean = _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + 2)}", clean)
     clean = clean.replace("<center>", "<div>").replace("</center>", "</div>")
+    clean = _OL_START.sub(lambda m: f"<ol{_counter(m[1])}>", clean)
     return clean.replace(_PLACEHOLDER, PAGE_BREAK_HTML)
 
 
@@ -137,9 +148,20 @@ def _render_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, e
     return tokens[idx].content
 
 
+def _render_ordered_list(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
+) -> str:
+    """``3.`` starts a list at 3 in the PDF too."""
+    start = str(tokens[idx].attrGet("start") or "")
+    tokens[idx].attrs.pop("start", None)
+    opened = str(self.renderToken(tokens, idx, options, env))
+    return opened.replace("<ol", "<ol" + _counter(start), 1) if start.isdigit() else opened
+
+
 def use_html_subset(md: MarkdownIt) -> None:
     """Let ``md`` read raw HTML and render only the safe subset of it."""
     md.options["html"] = True
+    md.add_render_rule("ordered_list_open", _render_ordered_list)
     md.core.ruler.push("studygen_html_subset", _inline_rule)
     md.add_render_rule("html_block", _render_block)
     md.add_render_rule("html_inline", _render_inline)

@@ -33,25 +33,12 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from studygen.i18n import LABELS
+from studygen.sources.callouts import callout_kind, misspelt_kind
 from studygen.sources.markdown_cards import Card, CardReader, Part, indent
 from studygen.sources.obsidian import prepare_note
 from studygen.sources.yaml_source import Loc, Positions, YamlProblem, YamlResult, parse_yaml
 
 _MD = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
-
-# Obsidian and GitHub callout names → studygen's block kinds; other names make notes.
-_CALLOUT_KINDS = {
-    name: kind
-    for kind, names in {
-        "note": "note info tip hint important abstract summary tldr todo success check done"
-        " quote cite question help faq",
-        "warning": "warning caution attention danger error failure fail missing bug",
-        "example": "example exemple",
-        "deepdive": "deepdive aller-plus-loin details",
-        "definition": "definition def définition",
-    }.items()
-    for name in names.split()
-}
 
 
 def _fold(title: str) -> str:
@@ -147,12 +134,6 @@ def _callout(node: SyntaxTreeNode, lines: list[str]) -> re.Match[str] | None:
         return None
     first = _QUOTE_MARKER.sub("", lines[_span(node)[0]], count=1).strip()
     return _CALLOUT.fullmatch(first)
-
-
-def _callout_kind(name: str) -> str:
-    """The block kind of a callout name; names studygen does not know become notes."""
-    key = "-".join(name.casefold().replace("_", " ").split())
-    return _CALLOUT_KINDS.get(key) or _CALLOUT_KINDS.get(key.replace("-", ""), "note")
 
 
 def _lone_image(node: SyntaxTreeNode) -> Token | None:
@@ -370,7 +351,11 @@ class _Reader:
         """A ``> [!kind] Title`` blockquote as a definition or callout block."""
         start, end = _span(node)
         first = self.lines[start]
-        kind = _callout_kind(marker.group(1))
+        kind = callout_kind(marker.group(1))
+        meant = misspelt_kind(marker.group(1))
+        if meant:
+            message = f'unknown callout kind "{marker.group(1)}" — did you mean "{meant}"?'
+            self.warnings.append(YamlProblem(start + 1, first.find("[!") + 3, message))
         title = marker.group(3).strip()
         title_col = len(first.rstrip()) - len(title) + 1
         marker_col = first.find("[!") + 1
