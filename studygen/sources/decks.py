@@ -439,7 +439,7 @@ class _DeckBuilder:
 
 def _labelled(label: str, text: str) -> str:
     """A back field under its column name, printed small."""
-    return f"<small>{_escape_label(label)}</small>  \n{text}"
+    return f"<small>{_escape_label(label)}</small>\n{text}"
 
 
 def _escape_label(label: str) -> str:
