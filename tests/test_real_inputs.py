@@ -116,7 +116,7 @@ def test_named_columns_print_every_meaningful_field_labelled(inputs: Path) -> No
     code, output = _build("source/hanzi.txt")
     assert code == 0, output
     text = _text(inputs / "build/hanzi/flashcards.pdf")
-    for expected in ("你好", "nǐ hǎo", "hello", "thank you", "Pinyin", "English", "Breakdown"):
+    for expected in ("你好", "nǐ hǎo", "hello", "thank you", "PINYIN", "ENGLISH", "BREAKDOWN"):
         assert expected in text, expected
     for hidden in ("example.org", "say it first", "Hint", "Link"):
         assert hidden not in text, hidden
