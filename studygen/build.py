@@ -17,6 +17,7 @@ from studygen.errors import Problem, Reporter, Silent, SourceError, StudygenErro
 from studygen.i18n import unknown_language
 from studygen.outputs.base import Job, Made, Skipped
 from studygen.sources.loader import SOURCE_SUFFIXES, Source, load_source
+from studygen.sources.options import ReadOptions
 from studygen.templating import template_dirs
 from studygen.write import check_stems, output_path, write_atomic
 
@@ -38,6 +39,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     failed_sources: list[Path] = field(default_factory=list)
     built_sources: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about sources, that never fail them
     notices: list[str] = field(default_factory=list)  # about the machine, once per run
     seconds: float = 0.0
 
@@ -74,6 +76,7 @@ class Prepared:
 
     made: dict[str, tuple[Made, bytes]]
     warnings: list[Problem]
+    notes: list[str] = field(default_factory=list)
 
 
 def build(sources: list[Path], options: BuildOptions, reporter: Reporter | None = None) -> Report:
@@ -95,6 +98,9 @@ def _run(sources: list[Path], options: BuildOptions, reporter: Reporter, write: 
     for path in sources:
         try:
             prepared = prepare(path, options, engine, reporter)
+            for note in prepared.notes:
+                report.notes.append(note)
+                reporter.source_note(note)
             if prepared.warnings and (options.strict or not write):
                 raise SourceError(prepared.warnings)
             for warning in prepared.warnings:
@@ -121,9 +127,9 @@ def prepare(path: Path, options: BuildOptions, engine: pdf.Engine, reporter: Rep
 
     Everything that can go wrong goes wrong here, before anything is written.
     """
-    source = load_source(
-        path, options.max_source_bytes, (options.separator, options.card_separator)
-    )
+    source = load_source(path, options.max_source_bytes, read_options(options))
+    for detail in source.details if options.verbose else ():
+        reporter.note(f"{path}: {detail}")
     laid_out: dict[str, Made] = {}
     for name in options.only:
         output = outputs.get(name)
@@ -143,7 +149,15 @@ def prepare(path: Path, options: BuildOptions, engine: pdf.Engine, reporter: Rep
     warnings += formula_pdf.source_problems(source)
     for name, made in laid_out.items():
         warnings += formula_pdf.layout_problems(source, name, made.rendered.document)
-    return Prepared(finished, warnings)
+    return Prepared(finished, warnings, [str(note) for note in source.notes])
+
+
+def read_options(options: BuildOptions) -> ReadOptions:
+    """What the source readers need of the build options."""
+    return ReadOptions(
+        options.separator, options.card_separator, options.front, options.back,
+        options.header, options.media, options.lang,
+    )  # fmt: skip
 
 
 def _pdf_bytes(source: Source, name: str, made: Made) -> bytes:
@@ -174,7 +188,7 @@ def _source_warnings(source: Source) -> list[Problem]:
     """Warnings about the source as a whole: a language without labels, dropped deck media."""
     warnings = list(source.warnings)
     message = unknown_language(source.doc.lang)
-    if message is not None:
+    if message is not None and ("lang",) in source.positions.values:
         line, col = source.positions.value_of(("lang",))
         warnings.append(Problem(source.path, line, col, message))
     return warnings

@@ -179,6 +179,44 @@ def build(
             rich_help_panel=DECKS,
         ),
     ] = None,
+    front: Annotated[
+        str | None,
+        typer.Option(
+            "--front",
+            help="Deck files: the column printed on the front (name or number).",
+            rich_help_panel=DECKS,
+        ),
+    ] = None,
+    back: Annotated[
+        str | None,
+        typer.Option(
+            "--back",
+            help="Deck files: the columns printed on the back, e.g. English,Pinyin.",
+            rich_help_panel=DECKS,
+        ),
+    ] = None,
+    header: Annotated[
+        bool | None,
+        typer.Option(
+            "--header/--no-header",
+            help="Deck files: the first row names the columns [default: when it looks so].",
+            rich_help_panel=DECKS,
+        ),
+    ] = None,
+    media: Annotated[
+        Path | None,
+        typer.Option(
+            "--media",
+            help="Deck files: the folder of their pictures (Anki's collection.media).",
+            rich_help_panel=DECKS,
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Language of sources that do not declare one [default: detected]."
+        ),
+    ] = None,
     cards: Annotated[
         str | None, _card("--cards", "Card layout preset (see `studygen layouts`).")
     ] = None,
@@ -258,7 +296,8 @@ def _flags(given: dict[str, Any]) -> dict[str, Any]:
 FLAG_NAMES = (
     "out", "only", "paper", "templates", "strict", "verbose", "pdf_variant", "toc", "separator",
     "card_separator", "cards", "card_size", "printer_margin", "duplex", "back_offset", "printer",
-    "cut_marks", "tags", "cards_only", "summary_include", "summary_min_size",
+    "cut_marks", "tags", "cards_only", "summary_include", "summary_min_size", "front", "back",
+    "header", "media", "lang",
 )  # fmt: skip
 
 
@@ -333,6 +372,11 @@ class TerminalReporter:
         if not self.quiet:
             typer.echo(f"  {printable(message)}")
 
+    def source_note(self, message: str) -> None:
+        """About a source, what its author cannot change; it never fails a build."""
+        if not self.quiet:
+            typer.echo(f"note: {printable(message)}")
+
 
 def _shown(path: Path) -> str:
     """``path`` relative to where the command runs, as the user would type it."""
@@ -352,6 +396,8 @@ def check(**given: Any) -> None:
     _notices(report.notices)
     for problem in report.problems:
         _err(problem)
+    for note in report.notes:
+        typer.echo(f"note: {printable(note)}")
     if given.get("verbose"):
         for path in report.built_sources:
             typer.echo(f"ok {path}")

@@ -141,6 +141,37 @@ def _printers(value: Any) -> dict[str, dict[str, Any]]:
     return value
 
 
+def _column(value: Any) -> str:
+    if not isinstance(value, (str, int)) or isinstance(value, bool) or not str(value).strip():
+        raise ValueError('"front" must be a column name or number')
+    return str(value).strip()
+
+
+def _columns(value: Any) -> tuple[str, ...]:
+    parts = value.split(",") if isinstance(value, str) else value
+    if not isinstance(parts, (list, tuple)):
+        raise ValueError('"back" must be column names or numbers, e.g. "2,3"')
+    chosen = tuple(str(part).strip() for part in parts if str(part).strip())
+    if not chosen:
+        raise ValueError('"back" must name at least one column')
+    return chosen
+
+
+def _folder(value: Any, info: ValidationInfo) -> Path:
+    path = _path(value, info)
+    if not path.is_dir():
+        raise ValueError(f'{info.field_name} folder "{value}" does not exist')
+    return path
+
+
+def _language(value: Any) -> str:
+    from studygen.model import _LANG_RE
+
+    if not isinstance(value, str) or not _LANG_RE.match(value):
+        raise ValueError(f'lang "{value}" is not a language tag — use fr, en, de-CH…')
+    return value
+
+
 PathValue = Annotated[Path, BeforeValidator(_path)]
 OptionalPath = Annotated[Path | None, BeforeValidator(_path)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
@@ -181,6 +212,12 @@ class BuildOptions(BaseModel):
     separator: Separator = None
     card_separator: Separator = None
     pdf_variant: Annotated[str | None, _one_of(PDF_VARIANTS, "PDF variant")] = None
+    # How sources are read: deck columns, header rows, pictures, language (see sources/).
+    front: Annotated[str | None, BeforeValidator(_column)] = None
+    back: Annotated[tuple[str, ...], BeforeValidator(_columns)] = ()
+    header: OptionalFlag = None
+    media: Annotated[Path | None, BeforeValidator(_folder)] = None
+    lang: Annotated[str | None, BeforeValidator(_language)] = None
     config_file: Path | None = None
 
     def but(self, **changes: Any) -> BuildOptions:

@@ -101,6 +101,9 @@ class Reporter(Protocol):
     def note(self, message: str) -> None:
         """Information: what was left out and why, how a layout was found."""
 
+    def source_note(self, message: str) -> None:
+        """About a source, what its author cannot change (media left out of an export)."""
+
 
 class Silent:
     """A reporter that keeps nothing."""
@@ -118,6 +121,9 @@ class Silent:
         """Say nothing."""
 
     def note(self, message: str) -> None:
+        """Say nothing."""
+
+    def source_note(self, message: str) -> None:
         """Say nothing."""
 
 
@@ -149,4 +155,8 @@ class Collected:
 
     def note(self, message: str) -> None:
         """Keep the message."""
+        self.notes.append(message)
+
+    def source_note(self, message: str) -> None:
+        """Keep the message with the notes."""
         self.notes.append(message)

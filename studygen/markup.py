@@ -1,7 +1,8 @@
 """Markdown → safe HTML fragments, with the typography of the document's language.
 
-Raw HTML in content is shown as text, never rendered. Typography is applied to text
-tokens only, so code spans, code blocks and link targets are never altered.
+Raw HTML in content is reduced to a safe subset (``sources/html_subset.py``): no
+style, class or outside resource from content reaches a PDF. Typography is applied
+to text tokens only, so code spans, code blocks and link targets are never altered.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 
 from studygen import formulas
-from studygen.i18n import primary_language, quotes_for
+from studygen.i18n import labels_for, primary_language, quotes_for
+from studygen.sources.callouts import use_nested_callouts
+from studygen.sources.html_subset import use_html_subset
 
 NNBSP = "\u202f"  # narrow no-break space
 NBSP = "\u00a0"
@@ -167,6 +170,8 @@ def _parser(lang: str) -> MarkdownIt:
     md.core.ruler.push("studygen_typography", _typography_rule(lang))
     md.core.ruler.push("studygen_headings", _heading_rule)
     md.core.ruler.push("studygen_spaces", _space_into_element_rule)
+    use_html_subset(md)  # raw HTML: only its safe subset is rendered
+    use_nested_callouts(md, labels_for(lang))  # `> [!kind]` inside a text or a callout
     return md
 
 

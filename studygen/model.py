@@ -115,6 +115,16 @@ class Document(_Model):
     title: Text
     subtitle: Text | None = None
     lang: Annotated[str, AfterValidator(_lang_tag)] = "en"
+    front_lang: Annotated[
+        str | None,
+        AfterValidator(lambda v: v if v is None else _lang_tag(v)),
+        Field(description="Language of the cards' fronts, when it differs from lang."),
+    ] = None
+    back_lang: Annotated[
+        str | None,
+        AfterValidator(lambda v: v if v is None else _lang_tag(v)),
+        Field(description="Language of the cards' backs, when it differs from lang."),
+    ] = None
     subject: Text | None = None
     level: Text | None = None
     authors: list[Text] = Field(default_factory=list)

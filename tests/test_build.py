@@ -23,7 +23,7 @@ ENGLISH = EXAMPLES / "photosynthesis.yaml"
 def squash(text: str) -> str:
     """Compare texts the way they print: no whitespace, no Markdown marks, straight quotes."""
     text = re.sub(r"^\s*[-*+]\s+", "", text, flags=re.MULTILINE)
-    text = re.sub(r"[*_`#•\s\u00ad‐-]", "", text)
+    text = re.sub(r"[*_`#•\s\u00ad‐\u2011-]", "", text)
     for curly, straight in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"')):
         text = text.replace(curly, straight)
     return text.replace("...", "…")

@@ -68,13 +68,14 @@ def test_anki_export_with_every_header_line() -> None:
     ]
 
 
-def test_anki_media_make_one_warning_for_the_whole_deck() -> None:
+def test_anki_media_make_one_note_for_the_whole_deck() -> None:
+    # The author of a deck cannot add the media an export left out: a note, not a warning.
     deck = _read("anki_biology.txt")
-    assert len(deck.warnings) == 1
-    warning = deck.warnings[0]
+    assert deck.warnings == [] and len(deck.notes) == 1
+    warning = deck.notes[0]
     assert (warning.line, warning.col) == (9, 1)
-    assert "dropped 4 media references" in warning.message
-    assert "2 cards left with an empty side skipped" in warning.message
+    assert "4 media references (pictures, sounds) not printed" in warning.message
+    assert "2 cards left with nothing to print on one side skipped" in warning.message
     for card in deck.cards:
         assert "sound:" not in card.front + card.back and "img" not in card.front + card.back
 
@@ -392,13 +393,13 @@ def test_csv_fields_are_markdown_as_written() -> None:
     assert _cards(deck) == [("*Emphasis*", "`code` and 2 * 3", [], 2)]
 
 
-def test_csv_media_references_are_dropped_with_one_warning() -> None:
+def test_csv_media_references_are_dropped_with_one_note() -> None:
     text = 'q1,a1 [sound:a.mp3]\nq2,"<img src=""x.png"">"\nq3,[sound:b.mp3] a3\n'
     deck = read_deck(text, ".csv")
     assert _cards(deck) == [("q1", "a1", [], 1), ("q3", "a3", [], 3)]
-    assert [(w.line, w.col) for w in deck.warnings] == [(1, 1)]
-    assert "dropped 3 media references" in deck.warnings[0].message
-    assert "1 card left with an empty side skipped" in deck.warnings[0].message
+    assert [(w.line, w.col) for w in deck.notes] == [(1, 1)]
+    assert "3 media references (pictures, sounds) not printed" in deck.notes[0].message
+    assert "1 card left with nothing to print on one side skipped" in deck.notes[0].message
 
 
 def test_csv_delimiter_can_be_forced() -> None:
@@ -514,9 +515,15 @@ def test_empty_deck_is_one_problem_at_line_1(text: str, suffix: str) -> None:
 
 def test_deck_of_media_only_cards_is_empty() -> None:
     deck = read_deck("[sound:a.mp3]\tthe sound\n", ".txt")
-    assert len(deck.warnings) == 1
+    assert len(deck.notes) == 1
     assert _problems(deck) == [
-        (1, 1, "no flashcards found — expected cards with a front and a back separated by a tab")
+        (
+            1,
+            1,
+            "the card has nothing to print: the export does not include its media (pictures, "
+            "sounds), and no picture has alt text — give the folder of the pictures with "
+            "--media (Anki's collection.media)",
+        )
     ]
 
 

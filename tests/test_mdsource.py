@@ -542,8 +542,16 @@ def test_tags_lines_tag_the_cards_above() -> None:
     ]
 
 
-def test_headings_and_obsidian_tags_in_the_flashcards_section_are_ignored() -> None:
+def test_headings_of_a_flashcards_note_tag_its_cards() -> None:
+    # The tag makes the note a card note: headings below the flashcards section tag cards.
     assert _cards("#flashcards\n\n### Chapitre 1\n\na::b\n\n### Chapitre 2\n\nc::d\n") == [
+        {"front": "a", "back": "b", "tags": ["Chapitre 1"]},
+        {"front": "c", "back": "d", "tags": ["Chapitre 2"]},
+    ]
+
+
+def test_headings_in_the_flashcards_section_of_an_untagged_note_are_ignored() -> None:
+    assert _cards("### Chapitre 1\n\na::b\n\n### Chapitre 2\n\nc::d\n") == [
         {"front": "a", "back": "b"},
         {"front": "c", "back": "d"},
     ]

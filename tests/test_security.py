@@ -136,6 +136,14 @@ def build(*args: str) -> Any:
 EXFILTRATION = {
     "raw html img": lambda o, s: source_with(text=f'<img src="file://{o}/secret.png">'),
     "raw html object": lambda o, s: source_with(text=f'<object data="file://{o}/secret.txt">'),
+    "raw html relative img": lambda o, s: source_with(text='<img src="../../outside/secret.png">'),
+    "raw html style url": lambda o, s: source_with(
+        text=f'<p style="background: url(file://{o}/secret.png)">x</p>\n\n<b style="x">y</b>'
+    ),
+    "raw html table background": lambda o, s: source_with(
+        text=f'<table background="file://{o}/secret.png"><tr><td>x</td></tr></table>'
+    ),
+    "raw html link network": lambda o, s: source_with(text=f'<a href="{s}/x">lien</a>'),
     "markdown image file url": lambda o, s: source_with(text=f"![x](file://{o}/secret.png)"),
     "markdown image dotdot": lambda o, s: source_with(text="![x](../../outside/secret.png)"),
     "markdown image encoded dotdot": lambda o, s: source_with(
@@ -234,7 +242,8 @@ def test_theme_symlink_out_of_the_project_is_refused(layout: dict[str, Path]) ->
     (theme / "handout.css").symlink_to(layout["outside"] / "secret.css")
     (layout["project"] / "source" / "s.yaml").write_text(source_with())
     result = build("--templates", "theme")
-    assert result.exit_code == 1 and "outside the templates folder" in result.output
+    # the project's templates folder is unsafe: a configuration error, no source builds
+    assert result.exit_code == 2 and "outside the templates folder" in result.output
 
 
 TEMPLATE_INJECTIONS = [

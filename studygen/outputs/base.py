@@ -82,7 +82,8 @@ class Job:
         # Files a page may use: the source's folder, and a project's whole templates folder
         # (a theme's fonts and pictures sit beside its stylesheets).
         templates = self.options.templates
-        return [self.source.root, *([templates.resolve()] if templates else [])]
+        roots = [self.source.root, *([templates.resolve()] if templates else [])]
+        return roots + ([self.source.media] if self.source.media else [])  # --media pictures
 
     def check_refusals(self, rendered: pdf.Rendered) -> None:
         """Fail the source for every file or address the page asked for and was refused."""

@@ -10,15 +10,21 @@ is dropped, with one warning for the whole deck.
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import re
-import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 
 from studygen.errors import ConfigError
-from studygen.sources.html_text import html_to_markdown, wrap
+from studygen.sources.deck_layout import (
+    Layout,
+    LayoutError,
+    looks_like_header,
+    named_layout,
+    numbered_layout,
+)
+from studygen.sources.deck_records import Record, csv_records, sniff_delimiter
+from studygen.sources.html_text import Pictures, escape_markdown, html_to_markdown, wrap
+from studygen.sources.options import ReadOptions
 from studygen.sources.yaml_source import YamlProblem
 
 DECK_SUFFIXES = (".txt", ".tsv", ".csv")
@@ -42,12 +48,27 @@ class Deck:
     name: str | None
     warnings: list[YamlProblem]
     problems: list[YamlProblem]
+    # The languages the column names give the fronts and the backs (``German;French``).
+    langs: tuple[str | None, str | None] = (None, None)
+    # What the author cannot change in the deck (media an export left out): said, not failed.
+    notes: list[YamlProblem] = field(default_factory=list)
 
 
 def read_deck(
-    text: str, suffix: str, separator: str | None = None, card_separator: str | None = None
+    text: str,
+    suffix: str,
+    separator: str | None = None,
+    card_separator: str | None = None,
+    options: ReadOptions | None = None,
+    pictures: Pictures | None = None,
 ) -> Deck:
-    """Flashcards from an Anki plain-text export, a Quizlet export, or a CSV/TSV deck."""
+    """Flashcards from an Anki plain-text export, a Quizlet export, or a CSV/TSV deck.
+
+    ``options`` choose the front and back columns and whether a header row is there;
+    ``pictures`` turns a picture's file name and alt text into Markdown (alt text alone
+    when it is not given).
+    """
+    choice = options or ReadOptions()
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if card_separator is not None or (
         separator is not None and (suffix == ".txt" or len(separator) != 1 or separator in '"\n')
@@ -66,20 +87,19 @@ def read_deck(
     body = lines[headers.count :]
     delimiter = separator or headers.separator
     if delimiter is None:
-        delimiter = "\t" if suffix == ".txt" else _sniff_delimiter(body, suffix)
-    records, problems = _csv_records(body, headers.count + 1, delimiter)
+        delimiter = "\t" if suffix == ".txt" else sniff_delimiter(body, suffix)
+    records, problems = csv_records(body, headers.count + 1, delimiter)
     problems = headers.problems + problems
-    if headers.count:
-        layout, column_problems = _anki_layout(headers, records, delimiter)
-        problems += column_problems
-    else:
-        layout, has_header_row = _guess_layout(records)
-        records = records[1:] if has_header_row else records
+    try:
+        layout, records, column_problems = _layout(headers, records, delimiter, choice)
+    except LayoutError as exc:
+        return Deck([], headers.deck, [], [*problems, YamlProblem(headers.count or 1, 1, str(exc))])
+    problems += column_problems
     html = headers.html
     if html is None:
         html = suffix == ".txt" and _looks_like_html(records, layout)
     anki_tags = suffix == ".txt" or headers.count > 0
-    builder = _DeckBuilder(layout, html, anki_tags, headers.tags, delimiter)
+    builder = _DeckBuilder(layout, html, anki_tags, headers.tags, delimiter, pictures)
     builder.html_guessed = html and headers.html is None
     for record in records:
         builder.add(record)
@@ -104,8 +124,8 @@ def _read_split(text: str, separator: str, card_separator: str) -> Deck:
         if not body.strip():
             continue
         front, found, back = body.partition(separator)
-        records.append(_Record(start, [front, back] if found else [front]))
-    builder = _DeckBuilder(_Layout(0, 1), False, False, [], separator)
+        records.append(Record(start, [front, back] if found else [front]))
+    builder = _DeckBuilder(Layout(0, (1,)), False, False, [], separator)
     for record in records:
         builder.add(record)
     return builder.deck(None, [])
@@ -212,209 +232,38 @@ def _separator_named(value: str) -> str | None:
     return None
 
 
-# --- Records: csv.reader, with the line each record starts on ----------------------------
-
-_SAMPLE_LINES = 30
-_SAMPLE_CHARS = 16_000  # csv.Sniffer's regular expressions slow down on long samples
+# --- Layout: which field holds what (deck_layout) ----------------------------------------
 
 
-@dataclass
-class _Record:
-    """The fields of one record and the 1-based line it starts on."""
-
-    line: int
-    fields: list[str]
-
-
-class _Lines:
-    """The lines given to ``csv.reader``, noting when they run out."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self._lines = iter(lines)
-        self.exhausted = False
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        try:
-            return next(self._lines)
-        except StopIteration:
-            self.exhausted = True
-            raise
-
-
-def _csv_records(
-    lines: list[str], first: int, delimiter: str
-) -> tuple[list[_Record], list[YamlProblem]]:
-    """Non-blank records of ``lines`` (the file from line ``first`` on) and reading problems."""
-    source = _Lines(lines)
-    reader = csv.reader(source, delimiter=delimiter, skipinitialspace=True)
-    records: list[_Record] = []
-    while True:
-        start = first + reader.line_num
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return records, []
-        except csv.Error as exc:
-            return records, [YamlProblem(start, 1, _unreadable(exc))]
-        # A record only ever needs the line after it when a quoted field is still open.
-        if source.exhausted:
-            return records, [_open_quote(lines, fields[-1], first, reader.line_num)]
-        if any(value.strip() for value in fields):
-            records.append(_Record(start, fields))
-
-
-def _unreadable(exc: csv.Error) -> str:
-    """Why ``csv`` gave up on a record, in the user's terms."""
-    if "field limit" in str(exc):
-        limit = csv.field_size_limit()
-        return f"a field starting here is over {limit} characters long — is a quote left open?"
-    return f"cannot read this record: {exc}"
-
-
-def _open_quote(lines: list[str], value: str, first: int, read: int) -> YamlProblem:
-    """Where the quoted field that swallowed the end of the file opens."""
-    # Each line from the opening one to the end gave the open field its newline, and
-    # every quote inside it was written doubled.
-    opening = max(1, read - value.count("\n") + 1)
-    head = value.split("\n", 1)[0]
-    written = len(lines[opening - 1].rstrip("\n"))
-    col = max(1, written - len(head) - head.count('"'))
-    message = 'unterminated quote: this field opens with " but never closes'
-    return YamlProblem(first + opening - 1, col, message)
-
-
-def _sniff_delimiter(lines: list[str], suffix: str) -> str:
-    """Comma, semicolon or tab: what ``csv.Sniffer`` finds, if it splits the sample best."""
-    candidates = "\t,;" if suffix == ".tsv" else ",;\t"
-    sample = "".join(line for line in lines if line.strip())
-    sample = "".join(sample.splitlines(keepends=True)[:_SAMPLE_LINES])[:_SAMPLE_CHARS]
-    scores = {delimiter: _split_score(sample, delimiter) for delimiter in candidates}
-    best = max(scores.values())
-    try:
-        sniffed: str | None = csv.Sniffer().sniff(sample, delimiters=candidates).delimiter
-    except csv.Error:
-        sniffed = None
-    if sniffed in scores and scores[sniffed] == best:
-        return sniffed
-    return next(delimiter for delimiter in candidates if scores[delimiter] == best)
-
-
-def _split_score(sample: str, delimiter: str) -> tuple[int, int]:
-    """Records the delimiter splits in two or more, then how many share the usual width."""
-    try:
-        rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter, skipinitialspace=True))
-    except csv.Error:
-        return (0, 0)
-    widths = [len(row) for row in rows if any(value.strip() for value in row)]
-    usual = Counter(widths).most_common(1)
-    return (sum(width >= 2 for width in widths), usual[0][1] if usual else 0)
-
-
-# --- Layout: which field holds what ------------------------------------------------------
-
-
-def _plain_name(text: str) -> str:
-    """A column name folded for comparison: no case, no accents, no decoration."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return " ".join(text.strip(" :?*#\t\n").split())
-
-
-_COLUMN_NAMES = {
-    "front": "front, front side, recto, question, q, prompt, term, terme, termine, término, "
-    "word, mot, wort, palabra, parola, concept, notion, begriff, vorderseite, frage, "
-    "pregunta, domanda, anverso, fronte",
-    "back": "back, back side, verso, answer, a, réponse, antwort, respuesta, risposta, "
-    "definition, définition, definición, definizione, rückseite, reverso, retro, meaning, "
-    "signification, sens, bedeutung, significado, significato, translation, traduction, "
-    "übersetzung, traducción, traduzione, explanation, explication, erklärung",
-    "tags": "tags, tag, étiquettes, étiquette, labels, label, keywords, mots-clés, mots clés, "
-    "schlagwörter, schlagwort, stichwörter, etiquetas, etiqueta, etichette, etichetta, "
-    "category, categories, catégorie, kategorie, categoría, categoria",
-    "deck": "deck, deck name, paquet, stapel, mazo, mazzo",
-}
-_ROLE_OF_NAME = {
-    _plain_name(name): role for role, names in _COLUMN_NAMES.items() for name in names.split(",")
-}
-
-
-@dataclass
-class _Layout:
-    """Which field of a record holds what (0-based); ``meta`` columns are never card text."""
-
-    front: int
-    back: int
-    tags: int | None = None
-    deck: int | None = None
-    meta: frozenset[int] = frozenset()
-
-
-def _column_roles(names: list[str]) -> dict[str, int]:
-    """The first column named after each role."""
-    roles: dict[str, int] = {}
-    for index, name in enumerate(names):
-        role = _ROLE_OF_NAME.get(_plain_name(name))
-        if role and role not in roles:
-            roles[role] = index
-    return roles
-
-
-def _layout_from(roles: dict[str, int], meta: set[int]) -> _Layout:
-    """Named columns where named; the front and back otherwise take the first free columns."""
-    taken = set(roles.values()) | meta
-
-    def free() -> int:
-        return next(index for index in itertools.count() if index not in taken)
-
-    front = roles["front"] if "front" in roles else free()
-    taken.add(front)
-    back = roles["back"] if "back" in roles else free()
-    tags, deck = roles.get("tags"), roles.get("deck")
-    known = {index for index in (tags, deck) if index is not None}
-    return _Layout(front, back, tags, deck, frozenset(meta | known))
-
-
-def _guess_layout(records: list[_Record]) -> tuple[_Layout, bool]:
-    """Honour a header row naming the columns; else front, back in the first two columns."""
-    if records:
-        roles = _column_roles([value.strip() for value in records[0].fields])
-        if len(roles) >= 2 and ("front" in roles or "back" in roles):
-            return _layout_from(roles, set()), True
-    return _Layout(0, 1), False
-
-
-def _anki_layout(
-    headers: _Headers, records: list[_Record], delimiter: str
-) -> tuple[_Layout, list[YamlProblem]]:
-    """The layout the header lines describe; a column number beyond the columns is a problem."""
+def _layout(
+    headers: _Headers, records: list[Record], delimiter: str, choice: ReadOptions
+) -> tuple[Layout, list[Record], list[YamlProblem]]:
+    """The layout of the records, the records that are cards, and problems with the headers."""
+    meta = {key: column for key, (column, _, _) in headers.meta.items()}
     names: list[str] = []
     if headers.columns is not None:
         try:
             names = next(csv.reader([headers.columns], delimiter=delimiter), [])
         except csv.Error:
             names = []
-    meta = {key: column for key, (column, _, _) in headers.meta.items()}
-    roles = {
-        role: index
-        for role, index in _column_roles(names).items()
-        if index not in meta.values() and role in ("front", "back")
-    }
-    roles.update(meta)
-    lowered = [name.strip().lower() for name in names]
-    if "tags" not in roles and "tags" in lowered:
-        roles["tags"] = lowered.index("tags")  # Anki's own name for the tags column
+    elif (
+        records
+        and not headers.count
+        and choice.header is not False
+        and (choice.header or looks_like_header(records[0].fields))
+    ):
+        names, records = records[0].fields, records[1:]
     width = len(names) or max((len(record.fields) for record in records), default=0)
     problems = [
         YamlProblem(line, col, f"{key} column {column + 1} is beyond the {width} columns")
         for key, (column, line, col) in headers.meta.items()
         if width and column >= width
     ]
-    hidden = {index for role, index in roles.items() if role in ("notetype", "guid")}
-    layout = _layout_from({k: v for k, v in roles.items() if k in _COLUMN_NAMES}, hidden)
-    return layout, problems
+    if names:
+        layout = named_layout(names, meta, choice.front, choice.back)
+    else:
+        layout = numbered_layout(meta, width, choice.front, choice.back)
+    return layout, records, problems
 
 
 # --- Cards from records --------------------------------------------------------------------
@@ -431,7 +280,7 @@ _CLOZE = re.compile(r"\{\{c\d+::(?P<answer>.*?)(?:::(?P<hint>.*?))?\}\}", re.DOT
 _TAG_LIST = re.compile(r"[,;]")
 
 
-def _looks_like_html(records: list[_Record], layout: _Layout) -> bool:
+def _looks_like_html(records: list[Record], layout: Layout) -> bool:
     """True when a card field clearly holds HTML tags or entities."""
     return any(
         _HTML_MARK.search(value)
@@ -441,16 +290,32 @@ def _looks_like_html(records: list[_Record], layout: _Layout) -> bool:
     )
 
 
+_ANSWER_RULE = re.compile(r"<hr\s+id\s*=\s*[\"']?answer[\"']?\s*/?>", re.IGNORECASE)
+
+
+def _answer_only(value: str) -> str:
+    """What follows ``<hr id=answer>``: Anki renders a back as the front, the rule, the answer."""
+    parts = _ANSWER_RULE.split(value)
+    return parts[-1]
+
+
 class _DeckBuilder:
     """Turns records into cards, collecting problems and counting dropped media."""
 
     def __init__(
-        self, layout: _Layout, html: bool, anki_tags: bool, tags: list[str], separator: str
+        self,
+        layout: Layout,
+        html: bool,
+        anki_tags: bool,
+        tags: list[str],
+        separator: str,
+        pictures: Pictures | None = None,
     ) -> None:
         self.layout = layout
         self.html = html
         self.anki_tags = anki_tags
         self.tags = tags
+        self.pictures = pictures
         self.separator = _SEPARATOR_WORDS.get(separator, f'"{separator}"')
         self.cards: list[DeckCard] = []
         self.problems: list[YamlProblem] = []
@@ -459,19 +324,21 @@ class _DeckBuilder:
         self.media = 0
         self.media_line = 0
         self.skipped = 0
+        self.skipped_line = 0
 
-    def add(self, record: _Record) -> None:
+    def add(self, record: Record) -> None:
         """Make a card of one record, or say why it is not one."""
         layout, fields = self.layout, record.fields
-        if max(layout.front, layout.back) >= len(fields):
+        if layout.front >= len(fields) or min(layout.backs) >= len(fields):
             self.problems.append(YamlProblem(record.line, 1, self._too_few(fields)))
             return
         front, front_media = self._text(fields[layout.front], record.line)
-        back, back_media = self._text(fields[layout.back], record.line)
+        back, back_media = self._back(fields, record.line)
         front, back = _cloze(front, back)
         if not front or not back:
             if (not front and front_media) or (not back and back_media):
                 self.skipped += 1
+                self.skipped_line = self.skipped_line or record.line
                 return
             for side, text, index in (("front", front, layout.front), ("back", back, layout.back)):
                 if not text:
@@ -481,6 +348,22 @@ class _DeckBuilder:
         self.cards.append(DeckCard(front, back, self._tags(fields), record.line))
         if layout.deck is not None and layout.deck < len(fields):
             self.decks.append(fields[layout.deck].strip())
+
+    def _back(self, fields: list[str], line: int) -> tuple[str, int]:
+        """The back: one field, or several, each under its column name."""
+        parts: list[tuple[str, str]] = []
+        media = 0
+        for index, label in itertools.zip_longest(self.layout.backs, self.layout.labels):
+            if index >= len(fields):
+                continue
+            value = _answer_only(fields[index]) if self.html else fields[index]
+            text, lost = self._text(value, line)
+            media += lost
+            if text:
+                parts.append((label or "", text))
+        if len(parts) == 1 or not all(label for label, _ in parts):
+            return "\n\n".join(text for _, text in parts), media
+        return "\n\n".join(_labelled(label, text) for label, text in parts), media
 
     def _too_few(self, fields: list[str]) -> str:
         text_fields = sum(index not in self.layout.meta for index in range(len(fields)))
@@ -498,7 +381,7 @@ class _DeckBuilder:
         """The Markdown of one field and how many media references it lost."""
         value, sounds = _SOUND.subn("", value)
         if self.html:
-            text, images = html_to_markdown(value)
+            text, images = html_to_markdown(value, self.pictures)
         else:
             text, images = _IMAGE.subn("", value)
         if sounds + images and not self.media:
@@ -515,31 +398,53 @@ class _DeckBuilder:
         return list(dict.fromkeys(tag for tag in self.tags + words if tag))
 
     def deck(self, name: str | None, problems: list[YamlProblem]) -> Deck:
-        """The deck: its cards, name, one media warning at most, and every problem."""
+        """The deck: its cards, name, one media note at most, and every problem."""
         problems = sorted(problems + self.problems, key=lambda p: (p.line, p.col))
         if not self.cards and not problems:
-            message = (
-                "no flashcards found — expected cards with a front and a back separated "
-                f"by {self.separator}"
-            )
-            problems.append(YamlProblem(1, 1, message))
-        warnings = []
+            if self.skipped:
+                cards = (
+                    "the card has nothing"
+                    if self.skipped == 1
+                    else f"none of the {self.skipped} cards has anything"
+                )
+                message = (
+                    f"{cards} to print: the export does not include its media "
+                    "(pictures, sounds), and no picture has alt text — give the folder of "
+                    "the pictures with --media (Anki's collection.media)"
+                )
+            else:
+                message = (
+                    "no flashcards found — expected cards with a front and a back separated "
+                    f"by {self.separator}"
+                )
+            problems.append(YamlProblem(self.skipped_line or 1, 1, message))
+        notes = []
         if self.media:
-            warnings.append(YamlProblem(self.media_line, 1, self._media_message()))
+            notes.append(YamlProblem(self.media_line, 1, self._media_message()))
         if name is None and len(set(self.decks)) == 1 and self.decks[0]:
             name = self.decks[0]
-        return Deck(self.cards, name, warnings, problems)
+        return Deck(self.cards, name, [], problems, self.layout.langs, notes)
 
     def _media_message(self) -> str:
         plural = "s" if self.media > 1 else ""
         message = (
-            f"dropped {self.media} media reference{plural} (images, sounds): "
-            "the export does not include the media files"
+            f"{self.media} media reference{plural} (pictures, sounds) not printed: the export "
+            "does not include the media files (pictures print their alt text; --media DIR "
+            "prints them from a folder)"
         )
         if self.skipped:
             cards = "1 card" if self.skipped == 1 else f"{self.skipped} cards"
-            message += f"; {cards} left with an empty side skipped"
+            message += f"; {cards} left with nothing to print on one side skipped"
         return message
+
+
+def _labelled(label: str, text: str) -> str:
+    """A back field under its column name, printed small."""
+    return f"<small>{_escape_label(label)}</small>\n{text}"
+
+
+def _escape_label(label: str) -> str:
+    return escape_markdown(" ".join(label.split()))
 
 
 def _cloze(front: str, back: str) -> tuple[str, str]:

@@ -8,10 +8,14 @@ are dropped, and media (images, sounds) are counted so the caller can say so onc
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from studygen.formulas import find_math
+
+Pictures = Callable[[str, str], "str | None"]
+"""(file name, alt text) → the Markdown that prints the picture, or None if it is not there."""
 
 _EMPHASIS = {"b": "**", "strong": "**", "i": "*", "em": "*", "s": "~~", "strike": "~~", "del": "~~"}
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -31,17 +35,20 @@ _LIST_ITEM = re.compile(r"\s*(?:-|[0-9]{1,9}\.) ")
 _LINE_PARTS = re.compile(r"(\s*(?:(?:-|[0-9]{1,9}\.) )?)(\s*)(.*?)(\s*)\Z")
 
 
-def html_to_markdown(html: str) -> tuple[str, int]:
-    """Markdown that prints the text of an HTML field as written, and its media count."""
+def html_to_markdown(html: str, pictures: Pictures | None = None) -> tuple[str, int]:
+    """Markdown that prints the text of an HTML field as written, and its lost media count.
+
+    A picture prints as ``pictures`` makes it, else as its alt text (what it shows).
+    """
     # Word's <![if …]> sections would trip html.parser; they hold no text.
     html = _MARKED_SECTION.sub("", html).replace("<![", "&lt;![")
-    parser = _HtmlToMarkdown()
+    parser = _HtmlToMarkdown(pictures)
     parser.feed(html)
     parser.close()
     return parser.markdown(), parser.media
 
 
-def _escape_markdown(text: str) -> str:
+def escape_markdown(text: str) -> str:
     """Backslash-escape what Markdown would read as markup, so ``text`` prints as written."""
     text = _SPECIAL.sub(lambda match: _ESCAPES.get(match[0], "\\" + match[0]), text)
     return _BLOCK_START.sub(lambda match: match[0][:-1] + "\\" + match[0][-1], text)
@@ -54,9 +61,9 @@ def _escape_outside_formulas(text: str) -> str:
     """
     parts, last = [], 0
     for math in find_math(text, dollars=False):
-        parts += [_escape_markdown(text[last : math.start]), text[math.start : math.end]]
+        parts += [escape_markdown(text[last : math.start]), text[math.start : math.end]]
         last = math.end
-    parts.append(_escape_markdown(text[last:]))
+    parts.append(escape_markdown(text[last:]))
     return "".join(parts)
 
 
@@ -125,8 +132,9 @@ class _List:
 class _HtmlToMarkdown(HTMLParser):
     """Anki field HTML → Markdown: emphasis, lines, lists and code kept, the rest as text."""
 
-    def __init__(self) -> None:
+    def __init__(self, pictures: Pictures | None = None) -> None:
         super().__init__(convert_charrefs=True)
+        self.pictures = pictures
         self.media = 0
         self._frames = [_Frame("", "")]
         self._lists: list[_List] = []
@@ -139,7 +147,9 @@ class _HtmlToMarkdown(HTMLParser):
             self._skip += 1
         if self._skip:
             return
-        if tag in _MEDIA:
+        if tag == "img":
+            self._picture(dict(attrs))
+        elif tag in _MEDIA:
             self.media += 1
         elif self._frames[-1].marker == "`":
             if tag == "br":
@@ -195,6 +205,19 @@ class _HtmlToMarkdown(HTMLParser):
         while len(self._frames) > 1:
             self._close(self._frames[-1].tag)
         return _tidy("".join(self._frames[0].parts))
+
+    def _picture(self, attrs: dict[str, str | None]) -> None:
+        """The picture itself when its file is given, else its alt text."""
+        src, alt = (attrs.get("src") or "").strip(), " ".join((attrs.get("alt") or "").split())
+        shown = self.pictures(src, alt) if self.pictures and src else None
+        if shown is not None:
+            self._emit(shown)
+            return
+        self.media += 1
+        if alt:
+            if not self._at_line_start() and self._tail(1) != " ":
+                self._emit(" ")
+            self._emit(escape_markdown(alt))
 
     def _emit(self, text: str) -> None:
         self._frames[-1].parts.append(text)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import os
 import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Union
+from urllib.parse import quote, unquote
 
 from pydantic import BaseModel, ValidationError
 
@@ -16,13 +18,23 @@ from studygen.errors import Problem, SourceError
 from studygen.images import image_format_problem
 from studygen.model import BLOCK_KINDS, Document, Flashcard, KeyPoint, image_blocks
 from studygen.sources.decks import DECK_SUFFIXES, Deck, read_deck
+from studygen.sources.files import (
+    DEFAULT_MAX_BYTES,
+    YAML_SUFFIXES,
+    image_problem,
+    project_file,
+    read_text,
+)
+from studygen.sources.fonts import missing_glyphs
+from studygen.sources.html_text import Pictures, escape_markdown
+from studygen.sources.language import document_texts, with_language
 from studygen.sources.markdown import parse_markdown
+from studygen.sources.options import ReadOptions
 from studygen.sources.yaml_source import Loc, Positions, YamlProblem, parse_yaml
 
-YAML_SUFFIXES = (".yaml", ".yml")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 SOURCE_SUFFIXES = YAML_SUFFIXES + MARKDOWN_SUFFIXES + DECK_SUFFIXES
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+__all__ = ["DEFAULT_MAX_BYTES", "SOURCE_SUFFIXES", "Source", "load_source", "read_text"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,9 @@ class Source:
     kind: str = "study"
     origins: dict[Loc, tuple[Path, int]] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
+    notes: tuple[Problem, ...] = ()
+    details: tuple[str, ...] = ()
+    media: Path | None = None
 
     @property
     def root(self) -> Path:
@@ -58,14 +73,37 @@ class Source:
 
 
 def load_source(
-    path: Path,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    separators: tuple[str | None, str | None] = (None, None),
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, options: ReadOptions | None = None
 ) -> Source:
     """Read, parse and validate one source; raise :class:`SourceError` listing every problem.
 
-    ``separators`` (term, card) override what deck files are split on (Quizlet's choices).
+    ``options`` say what the files do not: deck separators and columns, the folder of
+    a deck's pictures, the language of sources that do not declare one.
     """
+    options = options or ReadOptions()
+    source = _load(path, max_bytes, options)
+    declared = ("lang",) in source.positions.values
+    doc, said = with_language(source.doc, declared, options.lang)
+    source = replace(source, doc=doc, details=(*source.details, *said))
+    missing = missing_glyphs("\n".join(document_texts(doc)))
+    if missing is not None:
+        characters, message = missing
+        line = _line_holding(path, characters[0])
+        source = replace(source, warnings=(*source.warnings, Problem(path, line, 1, message)))
+    return source
+
+
+def _line_holding(path: Path, character: str) -> int:
+    """The first line of the file that holds ``character`` (0 if none does)."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    return next((number for number, line in enumerate(lines, 1) if character in line), 0)
+
+
+def _load(path: Path, max_bytes: int, options: ReadOptions) -> Source:
+    """The source as its file says, before its language is found."""
     suffix = path.suffix.lower()
     if suffix not in SOURCE_SUFFIXES:
         known = ", ".join(SOURCE_SUFFIXES)
@@ -75,8 +113,10 @@ def load_source(
             path, 0, 0, "is a symbolic link to a file outside its folder — copy the file instead"
         )
     text = read_text(path, max_bytes)
+    if options.media is not None and not options.media.is_dir():
+        raise SourceError.single(path, 0, 0, f"--media {options.media}: no such folder")
     if suffix in DECK_SUFFIXES:
-        return load_deck(path, text, separators)
+        return load_deck(path, text, options)
     result = parse_markdown(text, path.stem) if suffix in MARKDOWN_SUFFIXES else parse_yaml(text)
     ignored: list[Problem] = []
     if suffix in MARKDOWN_SUFFIXES and isinstance(result.data, dict):
@@ -91,12 +131,41 @@ def load_source(
                 seen = {(p.line, p.col) for p in found}
                 found += [p for p in exc.problems if (p.line, p.col) not in seen]
         raise SourceError(_dedupe(found))
-    source = validate(path, result.data, result.positions)
+    ignored += _problems(path, getattr(result, "warnings", []))
+    if suffix in MARKDOWN_SUFFIXES and _cards_only(result.data):
+        source = _card_note(path, result.data, result.positions)
+    else:
+        source = validate(path, result.data, result.positions)
     if ignored:
         source = replace(source, warnings=(*source.warnings, *ignored))
     if source.doc.flashcards_from:
-        source = _import_decks(source, max_bytes, separators)
+        source = _import_decks(source, max_bytes, options)
     return source
+
+
+def _cards_only(data: Any) -> bool:
+    """A Markdown file that holds cards and nothing to make a handout of."""
+    return (
+        isinstance(data, dict)
+        and data.get("sections") == []
+        and bool(data.get("flashcards"))
+        and not data.get("intro")
+    )
+
+
+def _card_note(path: Path, data: dict[str, Any], positions: Positions) -> Source:
+    """A Markdown file of cards only, built like a deck: its cards, and its terms as key points."""
+    data = dict(data)
+    data["sections"] = [{"title": "-", "blocks": []}]  # validated, then left out
+    if not data.get("key_points"):
+        data["key_points"] = [
+            {"term": card["front"], "text": card["back"]} for card in data["flashcards"]
+        ]
+        for index in range(len(data["flashcards"])):
+            positions.values[("key_points", index)] = positions.of(("flashcards", index))
+    source = validate(path, data, positions)
+    doc = source.doc.model_copy(update={"sections": []})
+    return replace(source, doc=doc, kind="deck")
 
 
 def _drop_foreign_fields(path: Path, data: dict[str, Any], positions: Positions) -> list[Problem]:
@@ -124,11 +193,10 @@ def _problems(path: Path, found: list[YamlProblem]) -> list[Problem]:
     return [Problem(path, p.line, p.col, p.message) for p in found]
 
 
-def load_deck(
-    path: Path, text: str, separators: tuple[str | None, str | None] = (None, None)
-) -> Source:
+def load_deck(path: Path, text: str, options: ReadOptions | None = None) -> Source:
     """A deck file built on its own: its cards, and its terms as the key points."""
-    deck = _read_deck(path, text, separators)
+    options = options or ReadOptions()
+    deck = _read_deck(path, text, options)
     cards, positions, origins = _deck_cards(path, deck, 0)
     title = deck.name or path.stem
     key_points = [KeyPoint(term=card.front, text=card.back) for card in cards]
@@ -141,11 +209,18 @@ def load_deck(
         line = origins[("flashcards", index)][1]
         positions.values[("key_points", index)] = (line, 1)
     warnings = tuple(_problems(path, deck.warnings))
-    return Source(path, doc, positions, "deck", {}, warnings)
+    notes = tuple(_problems(path, deck.notes))
+    front, back = deck.langs
+    if front or back:
+        doc = doc.model_copy(update={"front_lang": front, "back_lang": back})
+    media = options.media.resolve() if options.media else None
+    return Source(path, doc, positions, "deck", {}, warnings, notes, (), media)
 
 
-def _read_deck(path: Path, text: str, separators: tuple[str | None, str | None]) -> Deck:
-    deck = read_deck(text, path.suffix.lower(), *separators)
+def _read_deck(path: Path, text: str, options: ReadOptions) -> Deck:
+    deck = read_deck(
+        text, path.suffix.lower(), *options.separators, options, _pictures(path, options)
+    )
     if deck.problems:
         raise SourceError(_problems(path, deck.problems))
     return deck
@@ -175,13 +250,29 @@ def _deck_cards(
     return cards, positions, origins
 
 
-def _import_decks(
-    source: Source, max_bytes: int, separators: tuple[str | None, str | None]
-) -> Source:
+def _pictures(path: Path, options: ReadOptions) -> Pictures | None:
+    """Pictures read from the ``--media`` folder, confined to it as images are to a project."""
+    if options.media is None:
+        return None
+    root = options.media.resolve()
+    base = path.absolute().parent.resolve()
+
+    def picture(src: str, alt: str) -> str | None:
+        target, problem = project_file(root, unquote(src), "picture")
+        if problem or image_format_problem(src, target):
+            return None
+        where = quote(os.path.relpath(target, base).replace(os.sep, "/"))
+        return f"![{escape_markdown(alt)}](<{where}>)"
+
+    return picture
+
+
+def _import_decks(source: Source, max_bytes: int, options: ReadOptions) -> Source:
     """Append the cards of every ``flashcards_from`` deck, each confined to the project."""
     cards = list(source.doc.flashcards)
     origins = dict(source.origins)
     warnings = list(source.warnings)
+    notes = list(source.notes)
     problems: list[Problem] = []
     for number, name in enumerate(source.doc.flashcards_from):
         line, col = source.positions.values.get(
@@ -193,7 +284,7 @@ def _import_decks(
             continue
         shown = source.path.parent / name  # messages name the deck as the source does
         try:
-            deck = _read_deck(shown, read_text(target, max_bytes), separators)
+            deck = _read_deck(shown, read_text(target, max_bytes), options)
             found, _, where = _deck_cards(shown, deck, len(cards))
         except SourceError as exc:
             problems += exc.problems
@@ -201,46 +292,14 @@ def _import_decks(
         cards += found
         origins.update(where)
         warnings += _problems(shown, deck.warnings)
+        notes += _problems(shown, deck.notes)
     if problems:
         raise SourceError(problems)
     doc = source.doc.model_copy(update={"flashcards": cards})
-    return Source(source.path, doc, source.positions, source.kind, origins, tuple(warnings))
-
-
-def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """The file's text, refusing what is not a UTF-8 text file of reasonable size."""
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise SourceError.single(path, 0, 0, "not a regular file")
-        if size > max_bytes:
-            raise SourceError.single(
-                path, 0, 0, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit"
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError.single(path, 0, 0, "no such file") from None
-    except OSError as exc:
-        raise SourceError.single(path, 0, 0, f"cannot read: {exc.strerror}") from None
-    if not data.strip():
-        hint = " — start with a `title:` line" if path.suffix.lower() in YAML_SUFFIXES else ""
-        raise SourceError.single(path, 1, 1, f"the file is empty{hint}")
-    if data.startswith(b"%PDF") or b"\x00" in data[:4096]:
-        kind = "a PDF" if data.startswith(b"%PDF") else "a binary file"
-        raise SourceError.single(path, 1, 1, f"this is {kind}, not a study file in text form")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise SourceError.single(
-            path,
-            line,
-            col,
-            f"not UTF-8: byte 0x{data[exc.start]:02X} at offset {exc.start}"
-            " — save the file as UTF-8",
-        ) from None
+    media = options.media.resolve() if options.media else None
+    return replace(
+        source, doc=doc, origins=origins, warnings=tuple(warnings), notes=tuple(notes), media=media
+    )
 
 
 def validate(path: Path, data: Any, positions: Positions) -> Source:
@@ -402,27 +461,3 @@ def _check_files(source: Source) -> Iterator[Problem]:
         problem = image_problem(source.root, block.src)
         if problem:
             yield Problem(source.path, line, col, problem)
-
-
-def image_problem(root: Path, src: str) -> str | None:
-    """Why ``src`` (relative to ``root``) cannot be used as an image, or None if it can."""
-    target, problem = project_file(root, src, "image")
-    return problem or image_format_problem(src, target)
-
-
-def project_file(
-    root: Path, name: str, what: str, suffixes: tuple[str, ...] = ()
-) -> tuple[Path, str | None]:
-    """The regular file ``name`` (relative to ``root``) names inside ``root``, or why not."""
-    if "://" in name or name.startswith(("/", "\\")) or Path(name).is_absolute():
-        return root, f'{what} "{name}" must be a path relative to the source file'
-    target = (root / name).resolve()
-    if not target.is_relative_to(root):
-        return root, f'{what} "{name}" lies outside the project folder'
-    if suffixes and target.suffix.lower() not in suffixes:
-        return root, f'{what} "{name}" must be a {", ".join(suffixes)} file'
-    if not target.exists():
-        return root, f'{what} "{name}" not found (looked for {target})'
-    if not target.is_file():
-        return root, f'{what} "{name}" is not a regular file'
-    return target, None

@@ -33,24 +33,12 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from studygen.i18n import LABELS
+from studygen.sources.callouts import callout_kind, misspelt_kind
 from studygen.sources.markdown_cards import Card, CardReader, Part, indent
+from studygen.sources.obsidian import prepare_note
 from studygen.sources.yaml_source import Loc, Positions, YamlProblem, YamlResult, parse_yaml
 
 _MD = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
-
-# Obsidian and GitHub callout names → studygen's block kinds; other names make notes.
-_CALLOUT_KINDS = {
-    name: kind
-    for kind, names in {
-        "note": "note info tip hint important abstract summary tldr todo success check done"
-        " quote cite question help faq",
-        "warning": "warning caution attention danger error failure fail missing bug",
-        "example": "example exemple",
-        "deepdive": "deepdive aller-plus-loin details",
-        "definition": "definition def définition",
-    }.items()
-    for name in names.split()
-}
 
 
 def _fold(title: str) -> str:
@@ -121,9 +109,10 @@ def parse_markdown(text: str, fallback_title: str) -> YamlResult:
     """Markdown study notes → the same plain data and positions the YAML reader gives."""
     # markdown-it counts lines after the same normalisation, so its maps match ours.
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    reader = _Reader(text)
-    data = reader.document(fallback_title)
-    return YamlResult(data, reader.positions, reader.problems)
+    note = prepare_note(text, lambda title: _fold(title) in _SPECIAL_SECTIONS)
+    reader = _Reader(note.text)
+    data = reader.document(fallback_title, note.cards)
+    return YamlResult(data, reader.positions, reader.problems, note.warnings + reader.warnings)
 
 
 def _level(heading: SyntaxTreeNode) -> int:
@@ -145,12 +134,6 @@ def _callout(node: SyntaxTreeNode, lines: list[str]) -> re.Match[str] | None:
         return None
     first = _QUOTE_MARKER.sub("", lines[_span(node)[0]], count=1).strip()
     return _CALLOUT.fullmatch(first)
-
-
-def _callout_kind(name: str) -> str:
-    """The block kind of a callout name; names studygen does not know become notes."""
-    key = "-".join(name.casefold().replace("_", " ").split())
-    return _CALLOUT_KINDS.get(key) or _CALLOUT_KINDS.get(key.replace("-", ""), "note")
 
 
 def _lone_image(node: SyntaxTreeNode) -> Token | None:
@@ -175,6 +158,7 @@ class _Reader:
         self.lines = text.split("\n")
         self.positions = Positions()
         self.problems: list[YamlProblem] = []
+        self.warnings: list[YamlProblem] = []
         self.lists: dict[str, list[Any]] = {}
 
     def put(self, loc: Loc, line: int, col: int) -> None:
@@ -208,8 +192,8 @@ class _Reader:
                 return Part(text.strip(), number + 1, len(line) - len(row.lstrip()) + 1)
         return Part("", (numbers[0] if numbers else 0) + 1, 1)
 
-    def document(self, fallback_title: str) -> dict[str, Any]:
-        """The whole document as plain data."""
+    def document(self, fallback_title: str, cards: Sequence[Card] = ()) -> dict[str, Any]:
+        """The whole document as plain data; ``cards`` read elsewhere in the note come first."""
         nodes = SyntaxTreeNode(_MD.parse(self.text)).children
         data: dict[str, Any] = {}
         body_start = 0
@@ -227,6 +211,7 @@ class _Reader:
         self.intro(data, [n for n in range(body_start, first_section) if n not in skipped])
         for key in ("sections", "key_points", "flashcards", "faq"):
             self.lists[key] = list(front[key]) if isinstance(front.get(key), list) else []
+        self.flashcards(list(cards))
         for index, heading in enumerate(sections):
             end = _span(sections[index + 1])[0] if index + 1 < len(sections) else len(self.lines)
             inside = [node for node in nodes if _span(heading)[1] <= _span(node)[0] < end]
@@ -366,7 +351,11 @@ class _Reader:
         """A ``> [!kind] Title`` blockquote as a definition or callout block."""
         start, end = _span(node)
         first = self.lines[start]
-        kind = _callout_kind(marker.group(1))
+        kind = callout_kind(marker.group(1))
+        meant = misspelt_kind(marker.group(1))
+        if meant:
+            message = f'unknown callout kind "{marker.group(1)}" — did you mean "{meant}"?'
+            self.warnings.append(YamlProblem(start + 1, first.find("[!") + 3, message))
         title = marker.group(3).strip()
         title_col = len(first.rstrip()) - len(title) + 1
         marker_col = first.find("[!") + 1

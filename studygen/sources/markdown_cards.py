@@ -74,7 +74,7 @@ class Lines(Protocol):
     def problem(self, line: int, col: int, name: str, **fields: object) -> None: ...
 
 
-def _card_separator(line: str) -> re.Match[str] | None:
+def card_separator(line: str) -> re.Match[str] | None:
     """The first ``:::`` or ``::`` of a line outside code spans (``std::vector`` is no card)."""
     masked = _CODE_SPAN.sub(lambda m: "\0" * len(m.group()), line)
     return _CARD_SEPARATOR.search(masked)
@@ -144,7 +144,7 @@ class CardReader:
             return "separator"
         if _HEADING_LINE.match(line) or _HASHTAGS_LINE.match(line):
             return "skip"  # headings group cards; `#flashcards` tags a note for Obsidian
-        if _card_separator(line):
+        if card_separator(line):
             return "inline"
         return None
 
@@ -225,7 +225,7 @@ class CardReader:
     def inline(self, number: int) -> None:
         """A ``question::answer`` or ``question:::answer`` line."""
         line = self.lines[number]
-        separator = _card_separator(line)
+        separator = card_separator(line)
         assert separator is not None  # marker() said so
         question, answer = line[: separator.start()], line[separator.end() :]
         front = Part(question.strip(), number + 1, indent(question))

@@ -66,6 +66,7 @@ class YamlResult:
     data: Any
     positions: Positions
     problems: list[YamlProblem]
+    warnings: list[YamlProblem] = field(default_factory=list)
 
 
 def _pos(node: Node) -> tuple[int, int]:

@@ -1,0 +1,290 @@
+"""The notes and decks people already keep, built through the CLI and read back from the PDFs.
+
+Fixtures in tests/data/inputs/ are written the way students and teachers write them:
+Obsidian card notes with schedule comments, Anki exports, CSV vocabulary lists with and
+without header rows, a course with inline HTML, sources that declare no language.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from studygen import pdf
+from studygen.cli import app
+from studygen.sources import fonts
+from studygen.sources.loader import load_source
+from studygen.sources.options import ReadOptions
+from tests.pdfread import page_texts
+
+DATA = Path(__file__).parent / "data" / "inputs"
+
+
+@pytest.fixture
+def inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project whose source/ folder holds every fixture."""
+    shutil.copytree(DATA, tmp_path / "source")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _build(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["build", *args])
+    assert "Traceback" not in result.output, result.output
+    return result.exit_code, result.output
+
+
+def _text(path: Path) -> str:
+    return " ".join(page_texts(path))
+
+
+def _cards_in(path: Path) -> int:
+    """Cards on a flashcards PDF, counted from the "n / total" each front prints."""
+    text = _text(path)
+    total = int(text.split(" / ", 1)[1].split()[0])
+    return total
+
+
+# --- 1. Obsidian spaced-repetition notes ---------------------------------------------------
+
+
+def test_a_file_of_obsidian_cards_builds_like_a_deck(inputs: Path) -> None:
+    code, output = _build("source/maths-flashcards.md", "-v")
+    assert code == 0, output
+    assert "no handout in this source" in output
+    assert "maths-flashcards.md:16:1: 1 Obsidian embed" in output
+    cards = inputs / "build/maths-flashcards/flashcards.pdf"
+    # 5 cards written, two of them reversed (::: and ??): 7 cards.
+    assert _cards_in(cards) == 7
+    text = _text(cards)
+    for gone in ("SR:", "<!--", "[[", "]]", "??", "parabole.png"):
+        assert gone not in text
+    assert "Forme canonique d’un trinôme" in text or "Forme canonique d'un trinôme" in text
+    assert "Paraboles" in text and "réciproquement" in text
+    assert "maths/analyse" in text  # the deck the tag names
+    points = _text(inputs / "build/maths-flashcards/key-points.pdf")
+    assert "Théorème de Pythagore" in points and "SR:" not in points
+
+
+def test_obsidian_cards_under_headings_leave_the_notes_as_a_handout(inputs: Path) -> None:
+    code, output = _build("source/cellule.md")
+    assert code == 0, output
+    handout = _text(inputs / "build/cellule/handout.pdf")
+    assert "voir Mitochondrie et le noyau" in handout
+    for gone in ("[[", "::", "SR:", "Membrane", "Division", "?"):
+        assert gone not in handout, gone
+    cards = inputs / "build/cellule/flashcards.pdf"
+    assert _cards_in(cards) == 5  # Mitose ::: counts twice
+    text = _text(cards)
+    assert "svt" in text and "Organites" in text and "Membrane" in text
+    assert "contrôle les échanges" in text and "SR:" not in text
+
+
+def test_schedule_comments_in_a_flashcards_section_are_dropped(tmp_path: Path) -> None:
+    note = tmp_path / "fiches.md"
+    note.write_text(
+        "# Révisions\n\n## Cours\n\nDu texte.\n\n## Fiches\n\n"
+        "Capitale de la France::Paris <!--SR:!2025-10-15,845,305-->\n\n"
+        "Plus grand océan\n?\nLe Pacifique\n<!--SR:!2025-10-15,845,305-->\n"
+    )
+    cards = load_source(note).doc.flashcards
+    assert [(c.front, c.back) for c in cards] == [
+        ("Capitale de la France", "Paris"),
+        ("Plus grand océan", "Le Pacifique"),
+    ]
+
+
+# --- 2, 3. Anki exports --------------------------------------------------------------------
+
+
+def test_cards_in_plain_text_print_the_answer_once(inputs: Path) -> None:
+    code, output = _build("source/cards-in-plain-text.txt")
+    assert code == 0, output
+    text = _text(inputs / "build/cards-in-plain-text/flashcards.pdf")
+    assert text.count("capitale de l’Australie") + text.count("capitale de l'Australie") == 1
+    assert "Canberra" in text and "gazeux" in text and "font-family" not in text
+    points = _text(inputs / "build/cards-in-plain-text/key-points.pdf")
+    assert points.count("Australie") == 1 and "Canberra" in points
+
+
+def test_named_columns_print_every_meaningful_field_labelled(inputs: Path) -> None:
+    code, output = _build("source/hanzi.txt")
+    assert code == 0, output
+    text = _text(inputs / "build/hanzi/flashcards.pdf")
+    for expected in ("你好", "nǐ hǎo", "hello", "thank you", "PINYIN", "ENGLISH", "BREAKDOWN"):
+        assert expected in text, expected
+    for hidden in ("example.org", "say it first", "Hint", "Link"):
+        assert hidden not in text, hidden
+    assert "HSK1" in text  # tags print as tags
+
+
+def test_front_and_back_columns_can_be_chosen(inputs: Path) -> None:
+    code, output = _build("source/hanzi.txt", "--front", "English", "--back", "Hanzi,2")
+    assert code == 0, output
+    text = _text(inputs / "build/hanzi/flashcards.pdf")
+    assert "student" in text and "学生" in text and "xuésheng" in text and "你 (you)" not in text
+    code, output = _build("source/hanzi.txt", "--back", "Meaning")
+    assert code == 1
+    assert 'no column is named "Meaning" — the columns are: Hanzi, Pinyin' in output
+
+
+# --- 4. Picture cards ----------------------------------------------------------------------
+
+
+def test_picture_cards_print_their_alt_text_or_their_pictures(inputs: Path) -> None:
+    code, output = _build("source/animaux.txt")
+    assert code == 0, output
+    assert "note: source/animaux.txt:6:1: 3 media references" in output
+    assert "1 card left with nothing to print on one side skipped" in output
+    text = _text(inputs / "build/animaux/flashcards.pdf")
+    assert "un chat noir assis" in text and "le chien" in text and "oiseau" not in text
+    media = inputs / "collection.media"
+    media.mkdir()
+    for name in ("chat-noir.png", "chien.png", "oiseau.png"):
+        Image.new("RGB", (40, 30), (200, 60, 60)).save(media / name)
+    code, output = _build("source/animaux.txt", "--media", str(media), "-o", "with-media")
+    assert code == 0, output
+    plain = PdfReader(inputs / "build/animaux/flashcards.pdf")
+    assert sum(len(page.images) for page in plain.pages) == 0
+    pdf = PdfReader(inputs / "with-media/animaux/flashcards.pdf")
+    assert sum(len(page.images) for page in pdf.pages) >= 3
+    assert "oiseau" in _text(inputs / "with-media/animaux/flashcards.pdf")
+
+
+def test_media_pictures_stay_inside_the_media_folder(tmp_path: Path) -> None:
+    (tmp_path / "media").mkdir()
+    Image.new("RGB", (4, 4)).save(tmp_path / "secret.png")
+    deck = tmp_path / "d.txt"
+    deck.write_text('#html:true\n<img src="../secret.png" alt="gone">\tback\n')
+    source = load_source(deck, options=ReadOptions(media=tmp_path / "media"))
+    assert source.doc.flashcards[0].front == "gone"
+
+
+# --- 5. Header rows ------------------------------------------------------------------------
+
+
+def test_header_rows_name_columns_and_header_less_files_keep_their_first_card(
+    inputs: Path,
+) -> None:
+    code, output = _build("source/deutsch.csv", "source/espagnol.csv", "source/italiano.tsv", "-v")
+    assert code == 0, output
+    german = _text(inputs / "build/deutsch/flashcards.pdf")
+    assert "German" not in german and "French" not in german
+    assert _cards_in(inputs / "build/deutsch/flashcards.pdf") == 5
+    assert _cards_in(inputs / "build/espagnol/flashcards.pdf") == 10
+    assert "perro" in _text(inputs / "build/espagnol/flashcards.pdf")
+    assert "Italiano" not in _text(inputs / "build/italiano/flashcards.pdf")
+    assert "deutsch.csv: cards in two languages: fronts de, backs fr" in output
+    assert "espagnol.csv: cards in two languages: fronts es, backs fr" in output
+    code, output = _build("source/deutsch.csv", "--no-header", "-o", "forced")
+    assert code == 0 and _cards_in(inputs / "forced/deutsch/flashcards.pdf") == 6
+
+
+# --- 6. Inline HTML ------------------------------------------------------------------------
+
+
+def test_inline_html_renders_its_safe_subset(inputs: Path) -> None:
+    code, output = _build("source/cours-html.md", "--only", "handout")
+    assert code == 0, output
+    pdf = inputs / "build/cours-html/handout.pdf"
+    pages = page_texts(pdf)
+    text = " ".join(pages)
+    for tag in ("<p", "<b>", "<br", "<a ", "<table", "<td", "<div", "<script", "<mark", "</"):
+        assert tag not in text, tag
+    assert "Cours de 5" in text and "Collège Jean Moulin" in text
+    assert "Fraction Décimal" in text and "0,25" in text
+    assert "alert" not in text and "Texte rouge" in text
+    # The page-break div starts Partie 2 on a new page.
+    assert "Partie 2" not in pages[0] and "Partie 2" in pages[1]
+    # 3. and 4. stay 3. and 4.
+    assert "3. On réduit" in text and "4. On compare" in text
+
+
+# --- 7. Languages --------------------------------------------------------------------------
+
+
+def test_undeclared_languages_are_detected_and_can_be_chosen(inputs: Path) -> None:
+    code, output = _build("source/cours-sans-langue.yaml", "-v", "--only", "handout")
+    assert code == 0, output
+    assert "cours-sans-langue.yaml: language: fr (detected from the text)" in output
+    text = _text(inputs / "build/cours-sans-langue/handout.pdf")
+    assert "DÉFINITION" in text.upper()  # French labels
+    pdf = PdfReader(inputs / "build/cours-sans-langue/handout.pdf")
+    assert pdf.trailer["/Root"].get("/Lang") == "fr"
+    code, output = _build("source/cours-sans-langue.yaml", "-v", "--lang", "de", "-o", "de")
+    assert code == 0 and "language: de (as chosen" in output
+    german = _text(inputs / "de/cours-sans-langue/handout.pdf")
+    assert "DEFINITION" in german and "DÉFINITION" not in german.upper()
+
+
+def test_each_face_of_a_two_language_deck_is_marked_with_its_language(
+    inputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = load_source(inputs / "source/espagnol.csv")
+    assert (source.doc.lang, source.doc.front_lang, source.doc.back_lang) == ("fr", "es", "fr")
+    pages: list[str] = []
+    render_pdf = pdf.render_pdf
+
+    def keep(html: str, *args: object, **kwargs: object) -> pdf.Rendered:
+        pages.append(html)
+        return render_pdf(html, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf, "render_pdf", keep)
+    code, output = _build("source/espagnol.csv", "--only", "flashcards")
+    assert code == 0, output
+    html = pages[-1]
+    assert '<html lang="fr"' in html
+    # Spanish fronts are hyphenated and typeset as Spanish, the French backs as French.
+    assert html.count('class="question" lang="es"') == 10
+    assert 'class="answer" lang=' not in html
+
+
+# --- 8. Characters no font can draw ---------------------------------------------------------
+
+
+def test_characters_no_font_draws_are_reported_once_with_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")
+    if not dejavu.is_dir():
+        pytest.skip("needs the DejaVu fonts")
+    config = tmp_path / "fonts.conf"
+    config.write_text(f"<?xml version='1.0'?><fontconfig><dir>{dejavu}</dir></fontconfig>")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    fonts._coverage.cache_clear()
+    try:
+        source = load_source(DATA / "hanzi.txt")
+    finally:
+        fonts._coverage.cache_clear()
+    messages = [str(w) for w in source.warnings]
+    assert len(messages) == 1
+    assert messages[0].startswith(f"{DATA / 'hanzi.txt'}:5:1: no installed font can draw 你好")
+    assert "fonts-noto-cjk" in messages[0]
+
+
+# --- 9, 10. Markdown details, check ----------------------------------------------------------
+
+
+def test_a_misspelt_callout_kind_is_a_warning_and_check_keeps_notes_apart(
+    inputs: Path,
+) -> None:
+    (inputs / "source/note.md").write_text(
+        "# Cellule\n\n## Partie\n\n> [!defintion] Cellule\n> Unité du vivant.\n\n"
+        "> [!example] Exemple\n> Texte.\n> > [!warning] Attention\n> > Imbriqué.\n"
+    )
+    result = CliRunner().invoke(app, ["check", "source/note.md"])
+    assert result.exit_code == 1
+    assert 'note.md:5:5: unknown callout kind "defintion" — did you mean "definition"?' in (
+        result.output
+    )
+    result = CliRunner().invoke(app, ["check", "source/animaux.txt"])
+    assert result.exit_code == 0, result.output
+    assert "note: source/animaux.txt:6:1: 3 media references" in result.output
+    code, output = _build("source/note.md", "--only", "handout")
+    text = _text(inputs / "build/note/handout.pdf")
+    assert "[!warning]" not in text and "ATTENTION" in text.upper() and "Imbriqué" in text
