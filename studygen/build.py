@@ -11,9 +11,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studygen import formula_pdf, outputs, pdf
+from studygen import confine, formula_pdf, limits, outputs, pdf
 from studygen.config import BuildOptions
-from studygen.errors import Problem, Reporter, Silent, SourceError, StudygenError, UsageError
+from studygen.errors import (
+    Problem,
+    Reporter,
+    Silent,
+    SourceError,
+    StudygenError,
+    UsageError,
+    printable,
+)
 from studygen.i18n import unknown_language
 from studygen.outputs.base import Job, Made, Skipped
 from studygen.sources.loader import SOURCE_SUFFIXES, Source, load_source
@@ -51,6 +59,9 @@ def discover(sources: list[Path], options: BuildOptions) -> list[Path]:
     if sources:
         return sources
     folder = options.source_dir
+    escape = confine.escaping_link(folder, confine.project_root(options.config_file))
+    if escape:
+        raise UsageError(escape)
     if not folder.is_dir():
         raise UsageError(f"no sources given and no {folder}/ folder here — name a source file")
     found = sorted(p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES)
@@ -82,10 +93,22 @@ def _run(sources: list[Path], options: BuildOptions, reporter: Reporter, write: 
     report = Report()
     check_stems(sources)
     template_dirs(options.templates)  # a missing or unsafe templates folder stops the build
+    project = confine.project_root(options.config_file)
+    escape = confine.escaping_link(options.out, project) if write else None
+    if escape:
+        raise UsageError(escape)
+    # A project may raise max_pages, never past what this machine's memory holds.
+    options = options.model_copy(
+        update={"max_pages": min(options.max_pages, limits.machine_pages())}
+    )
     engine = pdf.Engine()
     for path in sources:
         try:
-            prepared = prepare(path, options, engine, reporter)
+            escape = confine.escaping_link(path, project)
+            if escape:
+                raise SourceError.single(path, 0, 0, confine.through(path, escape))
+            with limits.deadline(options.timeout):
+                prepared = prepare(path, options, engine, reporter)
             if prepared.warnings and (options.strict or not write):
                 raise SourceError(prepared.warnings)
             for warning in prepared.warnings:
@@ -96,6 +119,16 @@ def _run(sources: list[Path], options: BuildOptions, reporter: Reporter, write: 
             report.built_sources.append(path)
         except UsageError:
             raise  # the command itself is wrong: no other source would build either
+        except (limits.TimedOut, MemoryError) as exc:
+            report.failed_sources.append(path)
+            message = (
+                f"{path}: did not finish in {options.timeout:g} s (timeout in studygen.toml, "
+                "or --timeout)"
+                if isinstance(exc, limits.TimedOut)
+                else f"{path}: ran out of memory"
+            )
+            report.problems.append(printable(message))
+            reporter.problem(printable(message))
         except StudygenError as exc:
             report.failed_sources.append(path)
             problems = exc.problems if isinstance(exc, SourceError) else [exc]

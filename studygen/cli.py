@@ -217,6 +217,10 @@ def build(
             "--summary-min-size", "Smallest type on the key-points sheet, 6 to 12 pt [default: 7]."
         ),
     ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", help=_literal("Seconds one source may take [default: 300].")),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more.")] = False,
 ) -> None:
     """Build the handout, flashcards and key-points PDFs of each source."""
@@ -247,6 +251,7 @@ def build(
             "cards_only": cards_only,
             "summary_include": summary_include,
             "summary_min_size": summary_min_size,
+            "timeout": timeout,
         }
         options = resolve_options(Path.cwd(), flags)
         validate_card_options(options)

@@ -16,11 +16,12 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from studygen import __version__
+from studygen import __version__, confine
 from studygen.errors import BuildError, ConfigError
 from studygen.i18n import direction, labels_for
 from studygen.markup import markdown, markdown_inline, plain
 from studygen.model import Document
+from studygen.sandbox import BoundedSandbox
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -42,17 +43,32 @@ def template_dirs(overrides: Path | None) -> list[Path]:
     return [overrides, builtin_templates_dir()]
 
 
+MAX_TEMPLATE_FILES = 2000
+
+
 @lru_cache(maxsize=8)
 def _check_overrides(folder: Path) -> None:
     """A project's template folder must exist and hold no link to files outside it."""
     if not folder.is_dir():
         raise ConfigError(f"{folder}: the templates folder does not exist")
-    root = folder.resolve()
-    for path in folder.rglob("*"):
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            raise ConfigError(
-                f"{path} is a symbolic link to {path.resolve()}, outside the templates folder"
-            )
+    root = confine.resolve(folder)
+    if root is None:
+        raise ConfigError(f"{folder}: the templates folder is a symbolic link loop")
+    try:
+        for count, path in enumerate(folder.rglob("*")):
+            if count >= MAX_TEMPLATE_FILES:
+                raise ConfigError(
+                    f"{folder}: over {MAX_TEMPLATE_FILES} files — is this a templates folder?"
+                )
+            target = confine.resolve(path) if path.is_symlink() else path
+            if target is None:
+                raise ConfigError(f"{path} is a symbolic link loop")
+            if not target.is_relative_to(root) and path.is_symlink():
+                raise ConfigError(
+                    f"{path} is a symbolic link to {target}, outside the templates folder"
+                )
+    except OSError as exc:
+        raise ConfigError(f"{folder}: cannot read the templates folder: {exc.strerror}") from None
 
 
 def environment(overrides: Path | None) -> SandboxedEnvironment:
@@ -62,7 +78,7 @@ def environment(overrides: Path | None) -> SandboxedEnvironment:
 
 @lru_cache(maxsize=8)
 def _environment(overrides: Path | None) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    env = BoundedSandbox(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(overrides)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -101,7 +117,19 @@ def render_html(output: str, context: dict[str, Any], overrides: Path | None = N
         raise BuildError(f"{_where(exc, name)}: template error: {exc.message}") from None
     except jinja2.exceptions.SecurityError as exc:
         raise BuildError(f"{_where(exc, name)}: template refused by the sandbox: {exc}") from None
-    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+    except RecursionError:
+        raise BuildError(f"{name}: template error: it includes or extends itself") from None
+    except OverflowError as exc:
+        raise BuildError(f"{_where(exc, name)}: template refused by the sandbox: {exc}") from None
+    except (
+        jinja2.TemplateError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        KeyError,
+        LookupError,
+        ArithmeticError,
+    ) as exc:
         # A template of the project's that calls what does not exist, or with the wrong values.
         raise BuildError(f"{_where(exc, name)}: template error: {exc}") from None
 
@@ -139,9 +167,15 @@ def _keywords(doc: Document) -> str:
 def creation_date() -> str:
     """ISO date-time of the build, or of ``SOURCE_DATE_EPOCH`` for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (
-        datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-        if epoch and epoch.isdigit()
-        else datetime.now(tz=timezone.utc).replace(microsecond=0)
-    )
+    try:
+        moment = (
+            datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+            if epoch and epoch.isdigit()
+            else datetime.now(tz=timezone.utc).replace(microsecond=0)
+        )
+    except (OverflowError, OSError, ValueError):
+        raise ConfigError(
+            f"SOURCE_DATE_EPOCH={epoch[:30] if epoch else ''} is not a date studygen can write "
+            "(seconds since 1970, before the year 10000)"
+        ) from None
     return moment.isoformat().replace("+00:00", "Z")

@@ -196,7 +196,7 @@ def test_symlinks_that_leave_the_project_are_refused(layout: dict[str, Path], se
     (source / "s.yaml").unlink()
     (source / "evil.yaml").symlink_to(layout["outside"] / "secret.txt")
     result = build()
-    assert result.exit_code == 1 and "symbolic link to a file outside its folder" in result.output
+    assert result.exit_code == 1 and "symbolic link to a file outside" in result.output
     assert_no_leak(layout["project"])
 
 
@@ -234,7 +234,7 @@ def test_theme_symlink_out_of_the_project_is_refused(layout: dict[str, Path]) ->
     (theme / "handout.css").symlink_to(layout["outside"] / "secret.css")
     (layout["project"] / "source" / "s.yaml").write_text(source_with())
     result = build("--templates", "theme")
-    assert result.exit_code == 1 and "outside the templates folder" in result.output
+    assert result.exit_code == 2 and "outside the templates folder" in result.output
 
 
 TEMPLATE_INJECTIONS = [
@@ -306,7 +306,7 @@ def _dos_cases(project: Path, outside: Path) -> dict[str, tuple[str, str]]:
         "decompression bomb": (source_with(image("bomb.png")), "too large to print"),
         "huge data uri": (
             source_with(text="![x](data:image/png;base64," + "A" * 3_000_000 + ")"),
-            "over the limit of 500",
+            "with no space",
         ),
         "thousands of pages": (source_with(text=big), "over the limit of"),
         "deep markdown nesting": (source_with(text=nested), ""),

@@ -12,7 +12,8 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from studygen.errors import Problem, SourceError
+from studygen import confine, limits
+from studygen.errors import MAX_PROBLEMS, Problem, SourceError
 from studygen.images import image_format_problem
 from studygen.model import BLOCK_KINDS, Document, Flashcard, KeyPoint, image_blocks
 from studygen.sources.decks import DECK_SUFFIXES, Deck, read_deck
@@ -70,14 +71,22 @@ def load_source(
     if suffix not in SOURCE_SUFFIXES:
         known = ", ".join(SOURCE_SUFFIXES)
         raise SourceError.single(path, 0, 0, f'unsupported file type "{path.suffix}" — use {known}')
-    if path.is_symlink() and not path.resolve().is_relative_to(path.absolute().parent.resolve()):
+    real = confine.resolve(path)
+    if real is None:
+        raise SourceError.single(path, 0, 0, "is a symbolic link loop")
+    if path.is_symlink() and not real.is_relative_to(path.absolute().parent.resolve()):
         raise SourceError.single(
             path, 0, 0, "is a symbolic link to a file outside its folder — copy the file instead"
         )
     text = read_text(path, max_bytes)
     if suffix in DECK_SUFFIXES:
         return load_deck(path, text, separators)
-    result = parse_markdown(text, path.stem) if suffix in MARKDOWN_SUFFIXES else parse_yaml(text)
+    try:
+        result = (
+            parse_markdown(text, path.stem) if suffix in MARKDOWN_SUFFIXES else parse_yaml(text)
+        )
+    except RecursionError:
+        raise SourceError.single(path, 1, 1, "nested too deeply to read") from None
     ignored: list[Problem] = []
     if suffix in MARKDOWN_SUFFIXES and isinstance(result.data, dict):
         ignored = _drop_foreign_fields(path, result.data, result.positions)
@@ -217,6 +226,8 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
             raise SourceError.single(
                 path, 0, 0, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit"
             )
+        if path.is_file() and confine.hard_linked(path.stat()):
+            raise SourceError.single(path, 0, 0, confine.HARD_LINK)
         data = path.read_bytes()
     except FileNotFoundError:
         raise SourceError.single(path, 0, 0, "no such file") from None
@@ -225,11 +236,12 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if not data.strip():
         hint = " — start with a `title:` line" if path.suffix.lower() in YAML_SUFFIXES else ""
         raise SourceError.single(path, 1, 1, f"the file is empty{hint}")
-    if data.startswith(b"%PDF") or b"\x00" in data[:4096]:
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if data.startswith(b"%PDF") or (b"\x00" in data[:4096] and not utf16):
         kind = "a PDF" if data.startswith(b"%PDF") else "a binary file"
         raise SourceError.single(path, 1, 1, f"this is {kind}, not a study file in text form")
     try:
-        return data.decode("utf-8-sig")
+        text = _decode(data)
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
@@ -241,6 +253,18 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
             f"not UTF-8: byte 0x{data[exc.start]:02X} at offset {exc.start}"
             " — save the file as UTF-8",
         ) from None
+    yaml = path.suffix.lower() in YAML_SUFFIXES
+    found = limits.text_problems(text, yaml)
+    if found:
+        raise SourceError(Problem(path, line, col, message) for line, col, message in found)
+    return text
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark), or UTF-16 with its byte-order mark."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
 
 
 def validate(path: Path, data: Any, positions: Positions) -> Source:
@@ -253,8 +277,10 @@ def validate(path: Path, data: Any, positions: Positions) -> Source:
     try:
         doc = Document.model_validate(data)
     except ValidationError as exc:
-        problems = [_translate(path, data, positions, err) for err in exc.errors()]
-        raise SourceError(_dedupe(problems)) from None
+        errors = exc.errors()
+        shown = errors[: 5 * MAX_PROBLEMS]  # a million unknown keys: the first ones, counted
+        problems = [_translate(path, data, positions, err) for err in shown]
+        raise SourceError(_dedupe(problems), len(errors) - len(shown)) from None
     source = Source(path, doc, positions)
     file_problems = list(_check_files(source))
     if file_problems:
@@ -416,7 +442,10 @@ def project_file(
     """The regular file ``name`` (relative to ``root``) names inside ``root``, or why not."""
     if "://" in name or name.startswith(("/", "\\")) or Path(name).is_absolute():
         return root, f'{what} "{name}" must be a path relative to the source file'
-    target = (root / name).resolve()
+    found = confine.resolve(root / name)
+    if found is None:
+        return root, f'{what} "{name}" is a symbolic link loop'
+    target = found
     if not target.is_relative_to(root):
         return root, f'{what} "{name}" lies outside the project folder'
     if suffixes and target.suffix.lower() not in suffixes:
@@ -425,4 +454,6 @@ def project_file(
         return root, f'{what} "{name}" not found (looked for {target})'
     if not target.is_file():
         return root, f'{what} "{name}" is not a regular file'
+    if confine.hard_linked(target.stat()):
+        return root, f'{what} "{name}" {confine.HARD_LINK}'
     return target, None
