@@ -50,8 +50,8 @@ def escaping_link(path: Path, project: Path) -> str | None:
             return f"{_shown(current)} is a symbolic link loop"
         if not target.is_relative_to(project):
             return (
-                f"{_shown(current)} is a symbolic link to a file outside the project "
-                f"({target}) — studygen does not follow it"
+                f"{_shown(current)} is a symbolic link to {target}, outside the project "
+                "— studygen does not follow it"
             )
     return None
 

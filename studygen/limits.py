@@ -19,7 +19,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 MAX_WORD = 1000  # characters without a space: layout cost grows with the square of it
-MAX_EMPHASIS_MARKS = 2000  # * and _ in one paragraph
+MAX_EMPHASIS_MARKS = 10_000  # * and _ in one paragraph
 MAX_NESTING = 100  # YAML levels: [ and { brackets, or indentation steps
 MAX_INDENT = 400  # columns of indentation before a YAML line
 MAX_SVG_SHAPES = 100_000  # elements an SVG draws once its <use> references are expanded
@@ -183,7 +183,7 @@ def _embedded_images(name: str, elements: list[Any]) -> str | None:
 
 
 def machine_pages() -> int:
-    """The most pages one output may have on this machine (half its available memory)."""
+    """The most pages one output may have here: half the memory available (or allowed)."""
     available = 0
     try:
         with Path("/proc/meminfo").open(encoding="ascii") as handle:
@@ -192,6 +192,14 @@ def machine_pages() -> int:
                     available = int(row.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         return 100 * MIN_PAGE_CAP
+    try:
+        import resource
+
+        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if limit != resource.RLIM_INFINITY:
+            available = min(available, limit) if available else limit
+    except (ImportError, ValueError, OSError):
+        pass
     if not available:
         return 100 * MIN_PAGE_CAP
     return max(MIN_PAGE_CAP, available // 2 // PAGE_MEMORY)

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -89,7 +90,13 @@ def _environment(overrides: Path | None) -> SandboxedEnvironment:
     env.filters["md"] = markdown
     env.filters["md_inline"] = markdown_inline
     env.filters["plain"] = plain
+    env.filters["path_url"] = path_url
     return env
+
+
+def path_url(path: str) -> str:
+    """A relative file path as a URL: ``a:b.png`` is a file, not an address with a scheme."""
+    return quote(path, safe="/")
 
 
 def stylesheets(output: str, overrides: Path | None) -> list[Path]:
@@ -117,8 +124,9 @@ def render_html(output: str, context: dict[str, Any], overrides: Path | None = N
         raise BuildError(f"{_where(exc, name)}: template error: {exc.message}") from None
     except jinja2.exceptions.SecurityError as exc:
         raise BuildError(f"{_where(exc, name)}: template refused by the sandbox: {exc}") from None
-    except RecursionError:
-        raise BuildError(f"{name}: template error: it includes or extends itself") from None
+    except RecursionError as exc:
+        where = _where(exc, name, first=True)
+        raise BuildError(f"{where}: template error: it includes or extends itself") from None
     except OverflowError as exc:
         raise BuildError(f"{_where(exc, name)}: template refused by the sandbox: {exc}") from None
     except (
@@ -134,11 +142,15 @@ def render_html(output: str, context: dict[str, Any], overrides: Path | None = N
         raise BuildError(f"{_where(exc, name)}: template error: {exc}") from None
 
 
-def _where(exc: BaseException, name: str) -> str:
-    """``file:line`` of the template line that failed (Jinja maps its frames to templates)."""
+def _where(exc: BaseException, name: str, first: bool = False) -> str:
+    """``file:line`` of the template line that failed (Jinja maps its frames to templates).
+
+    With ``first``, the outermost template line: where an endless include began.
+    """
     import traceback
 
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+    frames = traceback.extract_tb(exc.__traceback__)
+    for frame in frames if first else reversed(frames):
         if frame.filename.endswith((".j2", ".html", ".jinja")):
             return f"{frame.filename}:{frame.lineno}"
     return name
