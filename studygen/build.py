@@ -147,6 +147,7 @@ def prepare(path: Path, options: BuildOptions, engine: pdf.Engine, reporter: Rep
     source = load_source(
         path, options.max_source_bytes, (options.separator, options.card_separator)
     )
+    _check_words(source)
     laid_out: dict[str, Made] = {}
     for name in options.only:
         output = outputs.get(name)
@@ -190,6 +191,24 @@ def _write(
         reporter.wrote(target, pages)
         for note in made.notes:
             reporter.note(note)
+
+
+def _check_words(source: Source) -> None:
+    """Cards and key points read from any file (not only text files) face the word limit too."""
+    doc = source.doc
+    texts: list[tuple[tuple[str | int, ...], str]] = [
+        (("flashcards", i, side), getattr(card, side))
+        for i, card in enumerate(doc.flashcards)
+        for side in ("front", "back")
+    ]
+    texts += [(("key_points", i), f"{p.term} {p.text}") for i, p in enumerate(doc.key_points)]
+    problems = [
+        Problem(*source.where(*loc), 0, f"a word of {length} characters with no space "
+                f"(at most {limits.MAX_WORD}): break it up, or link to it")
+        for loc, length in limits.long_words(texts)
+    ]  # fmt: skip
+    if problems:
+        raise SourceError(problems)
 
 
 def _source_warnings(source: Source) -> list[Problem]:

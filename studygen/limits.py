@@ -12,7 +12,7 @@ import base64
 import re
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ PAGE_MEMORY = 4 * 1024 * 1024  # bytes a laid-out page may take, to cap max_page
 MIN_PAGE_CAP = 500  # what max_pages may always reach, whatever the memory
 DEFAULT_TIMEOUT = 300.0  # seconds one source may take
 
+Loc = tuple[str | int, ...]
 _LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
@@ -66,6 +67,14 @@ def text_problems(text: str, yaml: bool = False) -> list[tuple[int, int, str]]:
     if yaml:
         found += nesting_problems(text)
     return found
+
+
+def long_words(texts: Iterable[tuple[Loc, str]]) -> Iterator[tuple[Loc, int]]:
+    """(where, length) of each text holding a word over :data:`MAX_WORD` characters."""
+    for where, text in texts:
+        match = _LONG_WORD.search(text)
+        if match:
+            yield where, match.end() - match.start()
 
 
 def nesting_problems(text: str) -> list[tuple[int, int, str]]:

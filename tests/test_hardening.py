@@ -454,3 +454,22 @@ def test_links_inside_the_project_stay_relative(tmp_path: Path) -> None:
     ]
     assert targets == ["notes/plus.md#fin"]
     assert str(tmp_path).encode() not in (project / "build/s/handout.pdf").read_bytes()
+
+
+def test_cards_from_any_reader_face_the_word_limit(tmp_path: Path) -> None:
+    """A reader that is not a text file (no raw scan) still cannot pass a 100,000-char word."""
+    from studygen.build import _check_words
+    from studygen.errors import SourceError
+    from studygen.model import Flashcard
+    from studygen.sources.loader import load_source
+
+    (tmp_path / "d.csv").write_text("un,deux\ntrois,quatre\n")
+    source = load_source(tmp_path / "d.csv")
+    cards = [*source.doc.flashcards[:1], Flashcard(front="x", back="b" * 100_000, tags=[])]
+    doc = source.doc.model_copy(update={"flashcards": cards})
+    with pytest.raises(SourceError) as caught:
+        _check_words(type(source)(source.path, doc, source.positions, "deck", source.origins))
+    assert [str(p) for p in caught.value.problems] == [
+        f"{tmp_path / 'd.csv'}:2: a word of 100000 characters with no space (at most 1000): "
+        "break it up, or link to it"
+    ]
