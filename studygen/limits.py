@@ -22,6 +22,7 @@ MAX_WORD = 1000  # characters without a space: layout cost grows with the square
 MAX_EMPHASIS_MARKS = 10_000  # * and _ in one paragraph
 MAX_NESTING = 100  # YAML levels: [ and { brackets, or indentation steps
 MAX_INDENT = 400  # columns of indentation before a YAML line
+MAX_YAML_LINES = 200_000  # lines (or values in [ ] and { }) of one YAML file
 MAX_SVG_SHAPES = 100_000  # elements an SVG draws once its <use> references are expanded
 MAX_KEY_POINT_ITEMS = 1000  # items on the one-page key-points sheet
 PAGE_MEMORY = 4 * 1024 * 1024  # bytes a laid-out page may take, to cap max_pages by memory
@@ -30,6 +31,7 @@ DEFAULT_TIMEOUT = 300.0  # seconds one source may take
 
 Loc = tuple[str | int, ...]
 _LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+_YAML_STRUCTURE = re.compile(r"\n[ \-]*|[\[\]{},]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
@@ -78,25 +80,34 @@ def long_words(texts: Iterable[tuple[Loc, str]]) -> Iterator[tuple[Loc, int]]:
 
 
 def nesting_problems(text: str) -> list[tuple[int, int, str]]:
-    """YAML nested deeper than anyone writes by hand: where it goes past the limit."""
+    """YAML nested deeper, or holding more values, than anyone writes by hand: where it is."""
     depth = 0
     line = 1
     line_start = 0
-    for index, char in enumerate(text):
-        if char in "[{":
+    items = 0
+    for match in _YAML_STRUCTURE.finditer(text):
+        char, index = match.group(), match.start()
+        if char[0] == "\n":
+            line += 1
+            line_start = index + 1
+            indent = len(char) - 1
+            if indent > MAX_INDENT:
+                return [(line, 1, _too_deep())]
+            if line > MAX_YAML_LINES:
+                return [(line, 1, f"over {MAX_YAML_LINES} lines of YAML: split the file")]
+        elif char in "[{":
             depth += 1
             if depth > MAX_NESTING:
                 return [(line, index - line_start + 1, _too_deep())]
         elif char in "]}":
             depth = max(0, depth - 1)
-        elif char == "\n":
-            line += 1
-            line_start = index + 1
-            indent = len(text[line_start : line_start + MAX_INDENT + 1]) - len(
-                text[line_start : line_start + MAX_INDENT + 1].lstrip(" -")
-            )
-            if indent > MAX_INDENT:
-                return [(line, 1, _too_deep())]
+        elif depth:  # a comma inside [ ] or { }
+            items += 1
+            if items > MAX_YAML_LINES:
+                col = index - line_start + 1
+                return [
+                    (line, col, f"over {MAX_YAML_LINES} values in [ ] or {{ }}: split the file")
+                ]
     return []
 
 

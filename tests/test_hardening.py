@@ -279,17 +279,18 @@ CASES: dict[str, Case] = {
                "source/p.svg": data_png_svg(13000, 13000)},
         message=r'image "p.svg \(an image inside it\)" is too large to print', built=OK_PDF,
     ),
-    "20,000 key points": Case(
+    "2,000 key points for the one-page sheet": Case(
         files={**OK, "source/k.yaml": study(
-            key_points=[{"term": f"T{i}", "text": f"point {i}"} for i in range(20_000)])},
+            key_points=[{"term": f"T{i}", "text": f"point {i}"} for i in range(2_000)])},
         args=("build", "--only", "key-points"),
-        message=r"source/k.yaml:\d+: 20000 key points cannot fit on the one-page sheet",
+        message=r"source/k.yaml:\d+: 2000 key points cannot fit on the one-page sheet",
     ),
-    "20,000 key points in the handout": Case(
-        files={**OK, "source/k.yaml": study(
-            key_points=[{"term": f"T{i}", "text": f"point {i}"} for i in range(20_000)])},
+    "6,000 key points in a handout of at most 100 pages": Case(
+        files={**OK, "studygen.toml": "max_pages = 100", "source/k.yaml": study(
+            key_points=[{"term": f"T{i}", "text": f"point {i}"} for i in range(6_000)])},
         args=("build", "--only", "handout"),
-        message=r"source/k.yaml:1:1: this source would make a handout of about 666 pages",
+        message=r"source/k.yaml:1:1: this source would make a handout of about 200 pages, "
+        "over the limit of 100",
         built=OK_PDF,
     ),
     "max_pages raised for a 20,000-card deck": Case(
@@ -304,6 +305,17 @@ CASES: dict[str, Case] = {
                + "".join(f"k{i}: v\n" for i in range(20_000))},
         message=r"source/u.yaml:5:1: unknown field \"k0\"[\s\S]*… and 19980 more problems",
         built=OK_PDF,
+    ),
+    "1,000,000 unknown keys": Case(
+        files={**OK, "source/u.yaml": "title: T\n" + "".join(
+            f"k{i}: v\n" for i in range(1_000_000))},
+        message=r"source/u.yaml:200001:1: over 200000 lines of YAML: split the file",
+        built=OK_PDF,
+    ),
+    "1,000,000 unknown keys on one line": Case(
+        files={**OK, "source/u.yaml": "title: T\nx: {" + ", ".join(
+            f"k{i}: v" for i in range(1_000_000)) + "}\n"},
+        message=r"source/u.yaml:2:\d+: over 200000 values in \[ \] or \{ \}", built=OK_PDF,
     ),
     "template string of 3 GB": Case(
         files={**OK, THEME: template_with("{{ 'x' * 3 * 10**9 }}")},
