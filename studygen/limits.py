@@ -147,10 +147,7 @@ def svg_problem(name: str, data: bytes) -> str | None:
     except RecursionError:
         return f'image "{name}": SVG nested too deeply to draw'
     if total > MAX_SVG_SHAPES:
-        return (
-            f'image "{name}": its <use> references would draw {total} shapes '
-            f"(at most {MAX_SVG_SHAPES})"
-        )
+        return f'image "{name}": its <use> references would draw over {MAX_SVG_SHAPES} shapes'
     return _embedded_images(name, elements)
 
 
