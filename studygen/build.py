@@ -98,9 +98,13 @@ def _run(sources: list[Path], options: BuildOptions, reporter: Reporter, write: 
     if escape:
         raise UsageError(escape)
     # A project may raise max_pages, never past what this machine's memory holds.
-    options = options.model_copy(
-        update={"max_pages": min(options.max_pages, limits.machine_pages())}
-    )
+    cap = limits.machine_pages()
+    if options.max_pages > cap:
+        reporter.note(
+            f"max_pages {options.max_pages} lowered to {cap}: what half of the memory available "
+            f"holds, at {limits.PAGE_MEMORY // 2**20} MB a page"
+        )
+        options = options.model_copy(update={"max_pages": cap})
     engine = pdf.Engine()
     for path in sources:
         try:

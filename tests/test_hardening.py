@@ -297,7 +297,8 @@ CASES: dict[str, Case] = {
         files={**OK, "studygen.toml": "max_pages = 1000000",
                "source/d.tsv": "".join(f"q{i}\tr{i}\n" for i in range(20_000))},
         args=("build", "--only", "flashcards", "--only", "handout"),
-        message=r"source/d.tsv:1:1: 20000 cards make 5000 pages of flashcards, over the limit "
+        message=r"max_pages 1000000 lowered to 500: what half of the memory available holds"
+        r"[\s\S]*source/d.tsv:1:1: 20000 cards make 5000 pages of flashcards, over the limit "
         r"of 500", built=OK_PDF,
     ),
     "20,000 unknown keys": Case(
@@ -485,3 +486,14 @@ def test_cards_from_any_reader_face_the_word_limit(tmp_path: Path) -> None:
         f"{tmp_path / 'd.csv'}:2: a word of 100000 characters with no space (at most 1000): "
         "break it up, or link to it"
     ]
+
+
+def test_an_image_named_with_a_colon_is_printed(tmp_path: Path) -> None:
+    """``a:b.png`` is a file beside the source, not an address with the scheme ``a:``."""
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source/a:b.png").write_bytes(png(30, 20))
+    (tmp_path / "source/s.yaml").write_text(study(blocks=[image("a:b.png")]))
+    code, output = run(tmp_path, ("build", "--only", "handout"), {})
+    assert code == 0, output
+    images = PdfReader(tmp_path / "build/s/handout.pdf").pages[0].images
+    assert [i.image.size for i in images] == [(30, 20)]
