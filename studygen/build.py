@@ -11,9 +11,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studygen import formula_pdf, outputs, pdf
+from studygen import confine, formula_pdf, limits, outputs, pdf
 from studygen.config import BuildOptions
-from studygen.errors import Problem, Reporter, Silent, SourceError, StudygenError, UsageError
+from studygen.errors import (
+    Problem,
+    Reporter,
+    Silent,
+    SourceError,
+    StudygenError,
+    UsageError,
+    printable,
+)
 from studygen.i18n import unknown_language
 from studygen.outputs.base import Job, Made, Skipped
 from studygen.sources.loader import SOURCE_SUFFIXES, Source, load_source
@@ -54,6 +62,9 @@ def discover(sources: list[Path], options: BuildOptions) -> list[Path]:
     the project's ``source/`` folder."""
     if not sources:
         folder = options.source_dir
+        escape = confine.escaping_link(folder, confine.project_root(options.config_file))
+        if escape:
+            raise UsageError(escape)
         if not folder.is_dir():
             raise UsageError(f"no sources given and no {folder}/ folder here — name a source file")
         return _sources_in(folder)
@@ -94,10 +105,26 @@ def _run(sources: list[Path], options: BuildOptions, reporter: Reporter, write: 
     report = Report()
     check_stems(sources)
     template_dirs(options.templates)  # a missing or unsafe templates folder stops the build
+    project = confine.project_root(options.config_file)
+    escape = confine.escaping_link(options.out, project) if write else None
+    if escape:
+        raise UsageError(escape)
+    # A project may raise max_pages, never past what this machine's memory holds.
+    cap = limits.machine_pages()
+    if options.max_pages > cap:
+        reporter.note(
+            f"max_pages {options.max_pages} lowered to {cap}: what half of the memory available "
+            f"holds, at {limits.PAGE_MEMORY // 2**20} MB a page"
+        )
+        options = options.model_copy(update={"max_pages": cap})
     engine = pdf.Engine()
     for path in sources:
         try:
-            prepared = prepare(path, options, engine, reporter)
+            escape = confine.escaping_link(path, project)
+            if escape:
+                raise SourceError.single(path, 0, 0, confine.through(path, escape))
+            with limits.deadline(options.timeout):
+                prepared = prepare(path, options, engine, reporter)
             for note in prepared.notes:
                 report.notes.append(note)
                 reporter.source_note(note)
@@ -111,6 +138,16 @@ def _run(sources: list[Path], options: BuildOptions, reporter: Reporter, write: 
             report.built_sources.append(path)
         except UsageError:
             raise  # the command itself is wrong: no other source would build either
+        except (limits.TimedOut, MemoryError) as exc:
+            report.failed_sources.append(path)
+            message = (
+                f"{path}: did not finish in {options.timeout:g} s (timeout in studygen.toml, "
+                "or --timeout)"
+                if isinstance(exc, limits.TimedOut)
+                else f"{path}: ran out of memory"
+            )
+            report.problems.append(printable(message))
+            reporter.problem(printable(message))
         except StudygenError as exc:
             report.failed_sources.append(path)
             problems = exc.problems if isinstance(exc, SourceError) else [exc]
@@ -128,6 +165,7 @@ def prepare(path: Path, options: BuildOptions, engine: pdf.Engine, reporter: Rep
     Everything that can go wrong goes wrong here, before anything is written.
     """
     source = load_source(path, options.max_source_bytes, read_options(options))
+    _check_words(source)
     for detail in source.details if options.verbose else ():
         reporter.note(f"{path}: {detail}")
     laid_out: dict[str, Made] = {}
@@ -182,6 +220,24 @@ def _write(
         reporter.wrote(target, pages)
         for note in made.notes:
             reporter.note(note)
+
+
+def _check_words(source: Source) -> None:
+    """Cards and key points read from any file (not only text files) face the word limit too."""
+    doc = source.doc
+    texts: list[tuple[tuple[str | int, ...], str]] = [
+        (("flashcards", i, side), getattr(card, side))
+        for i, card in enumerate(doc.flashcards)
+        for side in ("front", "back")
+    ]
+    texts += [(("key_points", i), f"{p.term} {p.text}") for i, p in enumerate(doc.key_points)]
+    problems = [
+        Problem(*source.where(*loc), 0, f"a word of {length} characters with no space "
+                f"(at most {limits.MAX_WORD}): break it up, or link to it")
+        for loc, length in limits.long_words(texts)
+    ]  # fmt: skip
+    if problems:
+        raise SourceError(problems)
 
 
 def _source_warnings(source: Source) -> list[Problem]:

@@ -258,6 +258,10 @@ def build(
             "--summary-min-size", "Smallest type on the key-points sheet, 6 to 12 pt [default: 7]."
         ),
     ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", help=_literal("Seconds one source may take [default: 300].")),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more.")] = False,
     quiet: Annotated[
         bool,
@@ -297,7 +301,7 @@ FLAG_NAMES = (
     "out", "only", "paper", "templates", "strict", "verbose", "pdf_variant", "toc", "separator",
     "card_separator", "cards", "card_size", "printer_margin", "duplex", "back_offset", "printer",
     "cut_marks", "tags", "cards_only", "summary_include", "summary_min_size", "front", "back",
-    "header", "media", "lang",
+    "header", "media", "lang", "timeout",
 )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
 
+from studygen import confine
 from studygen.choices import (
     CUT_MARKS,
     DEFAULT_SUMMARY_MIN_SIZE,
@@ -27,6 +28,7 @@ from studygen.choices import (
     SUMMARY_SIZES,
 )
 from studygen.errors import ConfigError
+from studygen.limits import DEFAULT_TIMEOUT
 from studygen.outputs import NAMES as OUTPUTS
 
 if sys.version_info >= (3, 11):
@@ -44,6 +46,10 @@ def _path(value: Any, info: ValidationInfo) -> Path:
         raise ValueError(f'"{info.field_name}" must be a path')
     path = Path(value)
     base = (info.context or {}).get("base")
+    if base is not None:  # written in the project's settings file: it stays in the project
+        outside = confine.inside(path, base)
+        if outside:
+            raise ValueError(f'"{info.field_name}" = {outside}')
     return base / path if base is not None and not path.is_absolute() else path
 
 
@@ -135,9 +141,19 @@ def _summary_parts(value: Any) -> tuple[str, ...]:
     return tuple(k for k in SUMMARY_PARTS if k in chosen or k == "key-points")
 
 
+PRINTER_KEYS = ("back_offset",)
+
+
 def _printers(value: Any) -> dict[str, dict[str, Any]]:
     if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
         raise ValueError("[printers] must hold one table per printer name")
+    for name, settings in value.items():
+        for key in settings:
+            if key not in PRINTER_KEYS:
+                close = difflib.get_close_matches(str(key), PRINTER_KEYS, n=1)
+                known = ", ".join(PRINTER_KEYS)
+                hint = f'did you mean "{close[0]}"?' if close else f"known: {known}"
+                raise ValueError(f'unknown setting "{key}" in [printers.{name}] — {hint}')
     return value
 
 
@@ -218,6 +234,7 @@ class BuildOptions(BaseModel):
     header: OptionalFlag = None
     media: Annotated[Path | None, BeforeValidator(_folder)] = None
     lang: Annotated[str | None, BeforeValidator(_language)] = None
+    timeout: Annotated[float, _number(1, 86400, "seconds")] = DEFAULT_TIMEOUT
     config_file: Path | None = None
 
     def but(self, **changes: Any) -> BuildOptions:

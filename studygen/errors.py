@@ -17,7 +17,8 @@ from typing import Protocol
 
 # Control characters, line and paragraph separators, and bidirectional overrides: content
 # quoted in a message must not move the cursor, colour the terminal or reorder the line.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Zero-width and directional marks too: they hide or reorder what a message shows.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def printable(text: str) -> str:
@@ -68,13 +69,20 @@ class Problem:
         return printable(f"{where}: {self.message}")
 
 
-class SourceError(ContentError):
-    """Every problem found in one source file (never empty)."""
+MAX_PROBLEMS = 20  # shown for one source; the rest are counted
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (str(p.path), p.line, p.col))
-        if not self.problems:
+
+class SourceError(ContentError):
+    """Every problem found in one source file (never empty); past 20, the rest are counted."""
+
+    def __init__(self, problems: Iterable[Problem], unread: int = 0) -> None:
+        found = sorted(problems, key=lambda p: (str(p.path), p.line, p.col))
+        if not found:
             raise ValueError("SourceError needs at least one problem")
+        self.problems = found[:MAX_PROBLEMS]
+        more = len(found) - len(self.problems) + unread
+        if more > 0:
+            self.problems.append(Problem(found[0].path, 0, 0, f"… and {more} more problems"))
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 from typing import BinaryIO
 
@@ -34,9 +35,18 @@ def image_format_problem(src: str, target: Path) -> str | None:
     if not kind:
         text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
         if text.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")) and b"<svg" in head:
-            return None
+            return _svg_problem(src, target)
         return f'image "{src}" is not an SVG, PNG, JPEG, GIF or WebP file'
     return _decoding_problem(src, kind, target)
+
+
+def _svg_problem(src: str, target: Path) -> str | None:
+    from studygen.limits import svg_problem
+
+    try:
+        return svg_problem(src, target.read_bytes())
+    except OSError as exc:
+        return f'image "{src}" cannot be read: {exc.strerror}'
 
 
 def raster_problem(src: str, data: bytes) -> str | None:
@@ -50,12 +60,15 @@ def _decoding_problem(src: str, kind: str, file: Path | BinaryIO) -> str | None:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(file) as image:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(file)
+        with image:
             width, height = image.size
             image.verify()
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as exc:
         return f'image "{src}" is a damaged {kind} file ({exc})'
-    except Image.DecompressionBombError:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return f'image "{src}" is too large to print ({kind}, over {MAX_IMAGE_PIXELS} pixels)'
     if width * height > MAX_IMAGE_PIXELS:
         return (

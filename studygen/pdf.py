@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+from studygen import confine
 from studygen.errors import BuildError, ContentError, Problem
 from studygen.images import raster_problem
+from studygen.limits import svg_problem
 from studygen.model import image_blocks
 
 if TYPE_CHECKING:
@@ -166,7 +168,9 @@ def confined_fetcher(roots: Sequence[Path]) -> Any:
                 )
             if parts.netloc not in ("",):
                 raise _Refused("refused a file URL naming a host")
-            target = Path(unquote(parts.path)).resolve()
+            target = confine.resolve(Path(unquote(parts.path)))
+            if target is None:
+                raise _Refused("refused a symbolic link loop")
             if not any(target.is_relative_to(root) for root in resolved_roots):
                 raise _Refused("refused a file outside the project")
             return URLFetcherResponse(target.as_uri(), _read_regular_file(target))
@@ -197,10 +201,18 @@ def _read_regular_file(target: Path) -> bytes:
         data = handle.read(MAX_RESOURCE_BYTES + 1)
     if len(data) > MAX_RESOURCE_BYTES:
         raise _Refused(f"refused a file over {MAX_RESOURCE_BYTES // 1024 // 1024} MB")
-    problem = raster_problem(target.name, data)
+    if confine.hard_linked(info) and not target.is_relative_to(_builtin()):
+        raise _Refused(f"refused a file that {confine.HARD_LINK}")
+    problem = raster_problem(target.name, data) or svg_problem(target.name, data)
     if problem:
         raise _Refused(problem)
     return data
+
+
+def _builtin() -> Path:
+    from studygen.templating import builtin_templates_dir
+
+    return builtin_templates_dir().resolve()
 
 
 class Engine:
@@ -268,6 +280,7 @@ def layout(
             raise BuildError("content is nested too deeply to lay out") from None
     parsing = [warning for sheet in sheets for warning in sheet.warnings]
     refused = [refusal for sheet in sheets for refusal in sheet.refusals]
+    refused += confine.relative_links(document, base_url, list(roots))
     return document, parsing + list(warnings), fetcher, refused
 
 

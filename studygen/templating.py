@@ -12,15 +12,17 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from studygen import __version__
+from studygen import __version__, confine
 from studygen.errors import BuildError, ConfigError
 from studygen.i18n import direction, labels_for
 from studygen.markup import markdown, markdown_inline, plain, run_in
 from studygen.model import Document
+from studygen.sandbox import BoundedSandbox
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -42,17 +44,32 @@ def template_dirs(overrides: Path | None) -> list[Path]:
     return [overrides, builtin_templates_dir()]
 
 
+MAX_TEMPLATE_FILES = 2000
+
+
 @lru_cache(maxsize=8)
 def _check_overrides(folder: Path) -> None:
     """A project's template folder must exist and hold no link to files outside it."""
     if not folder.is_dir():
         raise ConfigError(f"{folder}: the templates folder does not exist")
-    root = folder.resolve()
-    for path in folder.rglob("*"):
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            raise ConfigError(
-                f"{path} is a symbolic link to {path.resolve()}, outside the templates folder"
-            )
+    root = confine.resolve(folder)
+    if root is None:
+        raise ConfigError(f"{folder}: the templates folder is a symbolic link loop")
+    try:
+        for count, path in enumerate(folder.rglob("*")):
+            if count >= MAX_TEMPLATE_FILES:
+                raise ConfigError(
+                    f"{folder}: over {MAX_TEMPLATE_FILES} files — is this a templates folder?"
+                )
+            target = confine.resolve(path) if path.is_symlink() else path
+            if target is None:
+                raise ConfigError(f"{path} is a symbolic link loop")
+            if not target.is_relative_to(root) and path.is_symlink():
+                raise ConfigError(
+                    f"{path} is a symbolic link to {target}, outside the templates folder"
+                )
+    except OSError as exc:
+        raise ConfigError(f"{folder}: cannot read the templates folder: {exc.strerror}") from None
 
 
 def environment(overrides: Path | None) -> SandboxedEnvironment:
@@ -62,7 +79,7 @@ def environment(overrides: Path | None) -> SandboxedEnvironment:
 
 @lru_cache(maxsize=8)
 def _environment(overrides: Path | None) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    env = BoundedSandbox(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(overrides)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -74,7 +91,13 @@ def _environment(overrides: Path | None) -> SandboxedEnvironment:
     env.filters["md_inline"] = markdown_inline
     env.filters["plain"] = plain
     env.filters["run_in"] = run_in
+    env.filters["path_url"] = path_url
     return env
+
+
+def path_url(path: str) -> str:
+    """A relative file path as a URL: ``a:b.png`` is a file, not an address with a scheme."""
+    return quote(path, safe="/")
 
 
 def stylesheets(output: str, overrides: Path | None) -> list[Path]:
@@ -102,16 +125,33 @@ def render_html(output: str, context: dict[str, Any], overrides: Path | None = N
         raise BuildError(f"{_where(exc, name)}: template error: {exc.message}") from None
     except jinja2.exceptions.SecurityError as exc:
         raise BuildError(f"{_where(exc, name)}: template refused by the sandbox: {exc}") from None
-    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+    except RecursionError as exc:
+        where = _where(exc, name, first=True)
+        raise BuildError(f"{where}: template error: it includes or extends itself") from None
+    except OverflowError as exc:
+        raise BuildError(f"{_where(exc, name)}: template refused by the sandbox: {exc}") from None
+    except (
+        jinja2.TemplateError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        KeyError,
+        LookupError,
+        ArithmeticError,
+    ) as exc:
         # A template of the project's that calls what does not exist, or with the wrong values.
         raise BuildError(f"{_where(exc, name)}: template error: {exc}") from None
 
 
-def _where(exc: BaseException, name: str) -> str:
-    """``file:line`` of the template line that failed (Jinja maps its frames to templates)."""
+def _where(exc: BaseException, name: str, first: bool = False) -> str:
+    """``file:line`` of the template line that failed (Jinja maps its frames to templates).
+
+    With ``first``, the outermost template line: where an endless include began.
+    """
     import traceback
 
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+    frames = traceback.extract_tb(exc.__traceback__)
+    for frame in frames if first else reversed(frames):
         if frame.filename.endswith((".j2", ".html", ".jinja")):
             return f"{frame.filename}:{frame.lineno}"
     return name
@@ -140,9 +180,15 @@ def _keywords(doc: Document) -> str:
 def creation_date() -> str:
     """ISO date-time of the build, or of ``SOURCE_DATE_EPOCH`` for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (
-        datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-        if epoch and epoch.isdigit()
-        else datetime.now(tz=timezone.utc).replace(microsecond=0)
-    )
+    try:
+        moment = (
+            datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+            if epoch and epoch.isdigit()
+            else datetime.now(tz=timezone.utc).replace(microsecond=0)
+        )
+    except (OverflowError, OSError, ValueError):
+        raise ConfigError(
+            f"SOURCE_DATE_EPOCH={epoch[:30] if epoch else ''} is not a date studygen can write "
+            "(seconds since 1970, before the year 10000)"
+        ) from None
     return moment.isoformat().replace("+00:00", "Z")

@@ -6,11 +6,12 @@ into place, so a reader never sees half a file and a failed write leaves the old
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
-from studygen.errors import ContentError
+from studygen.errors import ContentError, UsageError
 
 
 def output_path(out: Path, source: Path, file_name: str) -> Path:
@@ -44,8 +45,16 @@ def write_atomic(target: Path, data: bytes, out: Path | None = None) -> None:
         step = base.joinpath(*below[:depth])
         if step.is_symlink():
             raise ContentError(f"{step} is a symbolic link — studygen will not write through it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    for folder in (*reversed(target.parent.parents), target.parent):
+        if folder.exists() and not folder.is_dir():
+            raise WriteError(f"cannot write {target}: {folder} is a file, not a folder")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+    except OSError as exc:
+        raise WriteError(f"cannot write {target}: {_reason(exc)}") from None
     try:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
@@ -53,9 +62,24 @@ def write_atomic(target: Path, data: bytes, out: Path | None = None) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         Path(temp_name).replace(target)
+    except OSError as exc:
+        Path(temp_name).unlink(missing_ok=True)
+        raise WriteError(f"cannot write {target}: {_reason(exc)}") from None
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+class WriteError(UsageError):
+    """The output folder cannot take the PDF (a file in the way, read-only, full): exit 2."""
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"{(exc.strerror or 'not allowed').lower()} — is the folder read-only?"
+    return exc.strerror or str(exc)
 
 
 def _umask() -> int:

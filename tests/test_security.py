@@ -204,7 +204,7 @@ def test_symlinks_that_leave_the_project_are_refused(layout: dict[str, Path], se
     (source / "s.yaml").unlink()
     (source / "evil.yaml").symlink_to(layout["outside"] / "secret.txt")
     result = build()
-    assert result.exit_code == 1 and "symbolic link to a file outside its folder" in result.output
+    assert result.exit_code == 1 and "outside the project" in result.output
     assert_no_leak(layout["project"])
 
 
@@ -315,7 +315,7 @@ def _dos_cases(project: Path, outside: Path) -> dict[str, tuple[str, str]]:
         "decompression bomb": (source_with(image("bomb.png")), "too large to print"),
         "huge data uri": (
             source_with(text="![x](data:image/png;base64," + "A" * 3_000_000 + ")"),
-            "over the limit of 500",
+            "with no space",
         ),
         "thousands of pages": (source_with(text=big), "over the limit of"),
         "deep markdown nesting": (source_with(text=nested), ""),

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from studygen.sources.loader import Source
 
 TOC_MIN_SECTIONS = 3
+ITEMS_PER_PAGE = 30  # blocks, key points, questions: a page holds about 20 short ones
 CHARACTERS_PER_PAGE = 3000  # a full A4 page of the handout holds about 3,500
 
 
@@ -81,10 +82,13 @@ class Handout:
 def _check_length(source: Source, max_pages: int) -> None:
     """Refuse, before any layout, a handout far longer than the page limit allows."""
     characters = len(source.doc.model_dump_json())
-    if characters > max_pages * CHARACTERS_PER_PAGE:
+    doc = source.doc
+    items = len(doc.key_points) + len(doc.faq) + sum(1 + len(s.blocks) for s in doc.sections)
+    pages = max(characters // CHARACTERS_PER_PAGE, items // ITEMS_PER_PAGE)
+    if pages > max_pages:
         raise SourceError.single(
             source.path, 1, 1,
-            f"this source would make a handout of about {characters // CHARACTERS_PER_PAGE} "
+            f"this source would make a handout of about {pages} "
             f"pages, over the limit of {max_pages} (max_pages in studygen.toml)",
         )  # fmt: skip
 

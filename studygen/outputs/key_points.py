@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from studygen import pdf
 from studygen.choices import PAPERS, SUMMARY_PARTS, SUMMARY_SIZES
-from studygen.errors import ContentError, SourceError
+from studygen.errors import BuildError, ContentError, SourceError
+from studygen.limits import MAX_KEY_POINT_ITEMS
 from studygen.model import DefinitionBlock, Document
 from studygen.outputs.base import Job, Made, Skipped
 from studygen.templating import common_context
@@ -334,12 +335,26 @@ class KeyPoints:
     def make(self, job: Job) -> Made | Skipped:
         """Fit the sheet; a deck too big for one page leaves it out rather than failing."""
         try:
+            _check_count(job.source)
             return _make(job)
         except SourceError as exc:
             if job.source.kind != "deck":
                 raise
             # A big deck is still a good deck: its terms just do not make a one-page sheet.
             return Skipped(f"key points left out: {exc.problems[0].message}")
+
+
+def _check_count(source: Source) -> None:
+    """More items than one page can hold are refused before any is measured."""
+    count = len(source.doc.key_points)
+    if count > MAX_KEY_POINT_ITEMS:
+        raise SourceError.single(
+            source.path,
+            source.line_of("key_points"),
+            0,
+            f"{count} key points cannot fit on the one-page sheet (at most "
+            f"{MAX_KEY_POINT_ITEMS}) — leave it out with --only",
+        )
 
 
 def _make(job: Job) -> Made:
@@ -357,9 +372,15 @@ def _make(job: Job) -> Made:
         widths = measure_widths(page)
         rendered = job.lay_out(context(items, Layout(size, 1), MEASURE_PAGE_MM, widths))
         heights = box_heights(rendered.document)
-        forms = {(c, False): heights[f"body-{c}"] for c in widths}
-        forms |= {(c, True): heights[f"body-{c}-compact"] for c in widths}
-        return forms, heights["header"]
+        try:
+            forms = {(c, False): heights[f"body-{c}"] for c in widths}
+            forms |= {(c, True): heights[f"body-{c}-compact"] for c in widths}
+            return forms, heights["header"]
+        except KeyError as exc:
+            raise BuildError(
+                f"key-points template: no element marked data-measure={exc} to measure — "
+                "keep the built-in template's data-measure marks"
+            ) from None
 
     def verify(items: list[Item], layout: Layout) -> pdf.Rendered | None:
         rendered = job.lay_out(context(items, layout, page.height, None))

@@ -14,7 +14,8 @@ from urllib.parse import quote, unquote
 
 from pydantic import BaseModel, ValidationError
 
-from studygen.errors import Problem, SourceError
+from studygen import confine
+from studygen.errors import MAX_PROBLEMS, Problem, SourceError
 from studygen.images import image_format_problem
 from studygen.model import BLOCK_KINDS, Document, Flashcard, KeyPoint, image_blocks
 from studygen.sources.decks import DECK_SUFFIXES, Deck, read_deck
@@ -108,7 +109,10 @@ def _load(path: Path, max_bytes: int, options: ReadOptions) -> Source:
     if suffix not in SOURCE_SUFFIXES:
         known = ", ".join(SOURCE_SUFFIXES)
         raise SourceError.single(path, 0, 0, f'unsupported file type "{path.suffix}" — use {known}')
-    if path.is_symlink() and not path.resolve().is_relative_to(path.absolute().parent.resolve()):
+    real = confine.resolve(path)
+    if real is None:
+        raise SourceError.single(path, 0, 0, "is a symbolic link loop")
+    if path.is_symlink() and not real.is_relative_to(path.absolute().parent.resolve()):
         raise SourceError.single(
             path, 0, 0, "is a symbolic link to a file outside its folder — copy the file instead"
         )
@@ -117,7 +121,12 @@ def _load(path: Path, max_bytes: int, options: ReadOptions) -> Source:
         raise SourceError.single(path, 0, 0, f"--media {options.media}: no such folder")
     if suffix in DECK_SUFFIXES:
         return load_deck(path, text, options)
-    result = parse_markdown(text, path.stem) if suffix in MARKDOWN_SUFFIXES else parse_yaml(text)
+    try:
+        result = (
+            parse_markdown(text, path.stem) if suffix in MARKDOWN_SUFFIXES else parse_yaml(text)
+        )
+    except RecursionError:
+        raise SourceError.single(path, 1, 1, "nested too deeply to read") from None
     ignored: list[Problem] = []
     if suffix in MARKDOWN_SUFFIXES and isinstance(result.data, dict):
         ignored = _drop_foreign_fields(path, result.data, result.positions)
@@ -312,8 +321,10 @@ def validate(path: Path, data: Any, positions: Positions) -> Source:
     try:
         doc = Document.model_validate(data)
     except ValidationError as exc:
-        problems = [_translate(path, data, positions, err) for err in exc.errors()]
-        raise SourceError(_dedupe(problems)) from None
+        errors = exc.errors()
+        shown = errors[: 5 * MAX_PROBLEMS]  # a million unknown keys: the first ones, counted
+        problems = [_translate(path, data, positions, err) for err in shown]
+        raise SourceError(_dedupe(problems), len(errors) - len(shown)) from None
     source = Source(path, doc, positions)
     file_problems = list(_check_files(source))
     if file_problems:
