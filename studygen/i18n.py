@@ -6,10 +6,6 @@ To add a language, copy the English table, translate its values and add it to
 
 from __future__ import annotations
 
-import logging
-
-log = logging.getLogger(__name__)
-
 EN = {
     "definitions": "Definitions",
     "clipped": "text cut: shorten this card",
