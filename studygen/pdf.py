@@ -25,6 +25,7 @@ from studygen.errors import BuildError, ContentError, Problem
 from studygen.images import raster_problem
 from studygen.limits import svg_problem
 from studygen.model import image_blocks
+from studygen.sources.fonts import coverage_known
 
 if TYPE_CHECKING:
     from studygen.sources.loader import Source
@@ -82,6 +83,7 @@ _MACHINE_NOTICES = {
     ),
 }
 _machine_notices: dict[str, None] = {}
+_NOTDEF = ".notdef glyph rendered for Unicode string unsupported by fonts"
 
 
 def machine_notices() -> list[str]:
@@ -95,9 +97,14 @@ class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.missing: list[str] = []  # characters drawn as empty boxes
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
+        if message.startswith(_NOTDEF):
+            # one message per character: said once per source, with its line, before layout
+            self.missing.extend(re.findall(r'"(.)"', message))
+            return
         for start, notice in _MACHINE_NOTICES.items():
             if message.startswith(start):
                 _machine_notices[notice] = None
@@ -118,6 +125,9 @@ def captured_warnings() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(handler)
         logger.propagate = previous
+    if handler.missing and not coverage_known():  # not found before layout: say it here
+        shown = "".join(dict.fromkeys(handler.missing))
+        handler.messages.append(f"no installed font can draw {shown}: they print as empty boxes")
 
 
 MAX_DATA_URI = 2 * 1024 * 1024  # characters of one data: URI

@@ -288,3 +288,20 @@ def test_a_misspelt_callout_kind_is_a_warning_and_check_keeps_notes_apart(
     code, output = _build("source/note.md", "--only", "handout")
     text = _text(inputs / "build/note/handout.pdf")
     assert "[!warning]" not in text and "ATTENTION" in text.upper() and "Imbriqué" in text
+
+
+def test_characters_no_font_draws_are_one_warning_through_the_whole_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rare = "\U00016a70\U00016a71\U00011f04"  # Tangsa, Kawi: no font of these machines has them
+    fonts._coverage.cache_clear()
+    if fonts.missing_glyphs(rare) is None:
+        pytest.skip("an installed font draws the rare characters this test relies on")
+    deck = "front\tback\nmot\tword\n" + "".join(f"{c} lettre\tletter {c}\n" for c in rare)
+    (tmp_path / "rare.txt").write_text(deck, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, output = _build("rare.txt")
+    assert code == 0, output
+    assert output.count("no installed font can draw") == 1, output
+    assert "rare.txt:3:1: no installed font can draw" in output
+    assert ".notdef" not in output  # WeasyPrint's one message per character is not repeated

@@ -63,6 +63,11 @@ def _drawable(char: str, coverage: tuple[list[int], list[int]]) -> bool:
     return at >= 0 and point <= ends[at]
 
 
+def coverage_known() -> bool:
+    """Whether the characters of the installed fonts could be listed (fontconfig's fc-list)."""
+    return _coverage() is not None
+
+
 def missing_glyphs(text: str) -> tuple[str, str] | None:
     """The characters of ``text`` no installed font draws, and what to say about them."""
     coverage = _coverage()
@@ -72,7 +77,9 @@ def missing_glyphs(text: str) -> tuple[str, str] | None:
         char
         for char in dict.fromkeys(text)
         if not char.isspace()
-        and unicodedata.category(char)[0] not in "CM"  # controls, marks drawn with a base
+        # controls and format characters draw nothing; marks are drawn with their base
+        and unicodedata.category(char) not in ("Cc", "Cf", "Cs")
+        and unicodedata.category(char)[0] not in "MZ"
         and not _drawable(char, coverage)
     ]
     if not missing:
