@@ -228,14 +228,21 @@ def test_short_lists_keep_the_usual_form(make_project: MakeProject) -> None:
 def test_far_too_much_is_refused_after_one_measuring_pass() -> None:
     from studygen.outputs.key_points import DoesNotFit, Item, Page, fit_summary
 
-    calls: list[float] = []
-
-    def measure(items: list[Item], size: float) -> tuple[dict[tuple[int, bool], float], float]:
-        calls.append(size)
+    def measure(
+        items: list[Item], size: float, forms: tuple[tuple[int, bool], ...] | None
+    ) -> tuple[dict[tuple[int, bool], float], float]:
+        calls.append((size, forms))
         tall = 40.0 * len(items) * (size / 12) ** 2
-        return {(c, f): tall for c in (1, 2, 3) for f in (False, True)}, 30.0
+        every = forms or tuple((c, f) for c in (1, 2, 3) for f in (False, True))
+        return dict.fromkeys(every, tall), 30.0
 
-    items = [Item("key-points", f"T{n}", "text") for n in range(400)]
+    calls: list[tuple[float, object]] = []
+    short = [Item("key-points", f"T{n}", "text") for n in range(400)]
     with pytest.raises(DoesNotFit, match="key points need"):
-        fit_summary(items, Page(210, 297), 7.0, measure, lambda *_: None)
-    assert calls == [12.0]
+        fit_summary(short, Page(210, 297), 7.0, measure, lambda *_: None)
+    assert calls == [(12.0, None)]  # one pass over every form
+    calls.clear()
+    long = [Item("key-points", f"T{n}", "a long text " * 8) for n in range(400)]
+    with pytest.raises(DoesNotFit, match="key points need"):
+        fit_summary(long, Page(210, 297), 7.0, measure, lambda *_: None)
+    assert calls == [(12.0, ((3, True),))]  # much text: the most compact layout alone

@@ -136,10 +136,11 @@ def candidates(page: Page, minimum: float) -> list[Layout]:
 
 
 Form = tuple[int, bool]  # columns, compact
-Measure = Callable[[list[Item], float], tuple[dict[Form, float], float]]
+Measure = Callable[[list[Item], float, "tuple[Form, ...] | None"], tuple[dict[Form, float], float]]
 Verify = Callable[[list[Item], Layout], pdf.Rendered | None]
 BALANCE = 1.05  # columns hold whole blocks, so the tallest is a little over the average
 FAR = 1.2  # predicted over available at the smallest layout: refuse without measuring again
+PROBE_CHARACTERS = 15_000  # more text than this: try the most compact layout alone first
 
 
 @dataclass
@@ -204,8 +205,14 @@ class _Fitter:
     def smallest(self) -> Layout:
         return candidates(self.page, self.minimum)[-1]
 
-    def measure(self, measure: Measure, items: list[Item], size: float) -> None:
-        heights, header = measure(items, size)
+    def measure(
+        self,
+        measure: Measure,
+        items: list[Item],
+        size: float,
+        forms: tuple[Form, ...] | None = None,
+    ) -> None:
+        heights, header = measure(items, size, forms)
         self.model.add(size, heights)
         self.model.header = header * MAX_SIZE / size
 
@@ -215,14 +222,25 @@ def fit_summary(
 ) -> SummaryFit:
     """Find the largest type at which ``items`` fit one page; drop optional items if needed.
 
-    ``measure(items, size)`` lays the content out at ``size`` once per column width and
-    form on a page too tall to overflow and returns ({(columns, compact): height}, header
-    height) in mm;
+    ``measure(items, size, forms)`` lays the content out at ``size`` once per column width
+    and form (all, or ``forms``) on a page too tall to overflow and returns
+    ({(columns, compact): height}, header height) in mm;
     ``verify(items, layout)`` lays out on the real page and returns the rendering, or
     None when it does not fit on one page.
     """
     passes = 0
     dropped: dict[str, int] = {}
+    if sum(len(i.term) + len(i.text) for i in items) > PROBE_CHARACTERS and all(
+        i.group == "key-points" for i in items
+    ):
+        # Much more than a page holds: measure the most compact layout alone first, and
+        # refuse at once if even it is far too long.
+        probe = _Fitter(page, minimum)
+        smallest = probe.smallest()
+        probe.measure(measure, items, MAX_SIZE, ((smallest.columns, smallest.compact),))
+        passes += 1
+        if probe.predicted(smallest) > probe.available(smallest) * FAR:
+            raise _does_not_fit(probe, items)
     while True:
         fitter = _Fitter(page, minimum)
         fitter.measure(measure, items, MAX_SIZE)
@@ -368,14 +386,20 @@ def _make(job: Job) -> Made:
         values = context_values(layout, items)
         return {**shared, **values, "page": page_box, "measure_widths": widths}
 
-    def measure(items: list[Item], size: float) -> tuple[dict[Form, float], float]:
+    def measure(
+        items: list[Item], size: float, forms: tuple[Form, ...] | None
+    ) -> tuple[dict[Form, float], float]:
         widths = measure_widths(page)
-        rendered = job.lay_out(context(items, Layout(size, 1), MEASURE_PAGE_MM, widths))
+        chosen = forms or tuple((c, compact) for c in widths for compact in (False, True))
+        bodies = [(c, widths[c], compact) for c, compact in chosen]
+        rendered = job.lay_out(context(items, Layout(size, 1), MEASURE_PAGE_MM, bodies))
         heights = box_heights(rendered.document)
         try:
-            forms = {(c, False): heights[f"body-{c}"] for c in widths}
-            forms |= {(c, True): heights[f"body-{c}-compact"] for c in widths}
-            return forms, heights["header"]
+            found = {
+                (c, compact): heights[f"body-{c}{'-compact' if compact else ''}"]
+                for c, compact in chosen
+            }
+            return found, heights["header"]
         except KeyError as exc:
             raise BuildError(
                 f"key-points template: no element marked data-measure={exc} to measure — "
