@@ -278,6 +278,9 @@ def layout(
     """Lay out ``html``; WeasyPrint's document, its warnings, the URL fetcher, CSS refusals."""
     import weasyprint
 
+    from studygen import svg_paths
+
+    svg_paths.install()  # formulas' outlines drawn without re-reading every point
     engine = engine or Engine()
     fetcher = confined_fetcher([*roots, *(s.parent for s in stylesheets)])
     sheets = [engine.stylesheet(s, roots) for s in stylesheets]
