@@ -423,6 +423,26 @@ def new(
 
 
 @app.command()
+def export(
+    kind: Annotated[
+        str, typer.Argument(metavar="FORMAT", help="anki (.apkg), csv, anki-txt or quizlet.")
+    ],
+    sources: Annotated[list[Path] | None, typer.Argument(help="Study files or folders.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
+) -> None:
+    """Export the flashcards of each source for Anki or Quizlet, into build/<stem>/."""
+    from studygen.exporting import export_sources
+
+    report = _run(lambda: export_sources(kind, list(sources or []), out))
+    for line in report.lines:
+        typer.echo(line)
+    for problem in report.problems:
+        _err(problem)
+    if report.problems:
+        raise typer.Exit(1)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the YAML source format (for editor completion)."""
     from studygen.model import json_schema

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 
-from studygen import formulas
+from studygen import cloze, formulas
 from studygen.i18n import labels_for, primary_language, quotes_for
 from studygen.sources.callouts import use_nested_callouts
 from studygen.sources.html_subset import use_html_subset
@@ -181,19 +181,19 @@ def _parser(lang: str) -> MarkdownIt:
 
 def markdown(text: str, lang: str) -> Markup:
     """Render a Markdown text (block level) to safe HTML."""
-    text, maths = formulas.protect(text)
+    text, maths = formulas.protect(cloze.reading(text))
     return Markup(formulas.restore(_parser(lang).render(text), maths))
 
 
 def markdown_inline(text: str, lang: str) -> Markup:
     """Render a one-line Markdown text (a title, a term) without a wrapping paragraph."""
-    text, maths = formulas.protect(text.strip())
+    text, maths = formulas.protect(cloze.reading(text).strip())
     return Markup(formulas.restore(_parser(lang).renderInline(text), maths))
 
 
 def plain(text: str, lang: str) -> str:
     """The text of a Markdown snippet with its typography, for PDF metadata and bookmarks."""
-    text, maths = formulas.protect(text.strip())
+    text, maths = formulas.protect(cloze.reading(text).strip())
     html = _parser(lang).renderInline(text)
     return formulas.restore_text(_unescape(re.sub(r"<[^>]+>", "", html)), maths)
 

@@ -29,6 +29,17 @@ def _lang_tag(value: str) -> str:
 Text = Annotated[str, AfterValidator(_non_empty)]
 """A non-empty Markdown text."""
 
+_CARD_ID_RE = re.compile(r"^[^\s]{1,100}$")
+
+
+def _card_id(value: str | None) -> str | None:
+    if value is not None and not _CARD_ID_RE.match(value):
+        raise ValueError(
+            f'"{value}" is not a card id — use up to 100 characters without spaces, '
+            "such as immuno-12"
+        )
+    return value
+
 
 def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
@@ -100,6 +111,11 @@ class Flashcard(_Model):
     front: Text
     back: Text
     tags: list[Text] = Field(default_factory=list)
+    id: Annotated[
+        str | None,
+        AfterValidator(_card_id),
+        Field(description="The card's identity: its Anki note GUID, printed on the card."),
+    ] = None
 
 
 class FaqEntry(_Model):

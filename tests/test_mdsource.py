@@ -759,7 +759,11 @@ def _stripped(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return {
             "model": type(value).__name__,
-            **{name: _stripped(getattr(value, name)) for name in type(value).model_fields},
+            **{
+                name: _stripped(getattr(value, name))
+                for name in type(value).model_fields
+                if name != "id"  # the ids loading derives, not the file's text
+            },
         }
     if isinstance(value, list):
         return [_stripped(item) for item in value]

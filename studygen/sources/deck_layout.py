@@ -11,7 +11,7 @@ deck names, hints, links and ids are never printed as card text. ``--front`` and
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from studygen.sources.language import fold_name, language_of_name
 
@@ -82,6 +82,7 @@ class Layout:
     labels: tuple[str, ...] = ()
     langs: tuple[str | None, str | None] = (None, None)
     names: list[str] = field(default_factory=list)
+    guid: int | None = None
 
     @property
     def back(self) -> int:
@@ -137,7 +138,8 @@ def named_layout(
     labels = tuple(names[index].strip() if index < len(names) else "" for index in backs)
     langs = (_lang(roles, front_index), _lang(roles, backs[0]) if len(backs) == 1 else None)
     meta_fields = frozenset(hidden - {front_index, *backs})
-    return Layout(front_index, backs, tags, deck, meta_fields, labels, langs, names)
+    layout = Layout(front_index, backs, tags, deck, meta_fields, labels, langs, names)
+    return replace(layout, guid=meta.get("guid"))
 
 
 def numbered_layout(
@@ -154,7 +156,8 @@ def numbered_layout(
     taken.add(front_index)
     backs = tuple(choose(name, [], width) for name in back) if back else (free(),)
     meta_fields = frozenset(hidden - {front_index, *backs})
-    return Layout(front_index, backs, meta.get("tags"), meta.get("deck"), meta_fields)
+    layout = Layout(front_index, backs, meta.get("tags"), meta.get("deck"), meta_fields)
+    return replace(layout, guid=meta.get("guid"))
 
 
 def _lang(roles: list[str | None], index: int) -> str | None:

@@ -38,6 +38,7 @@ class DeckCard:
     back: str
     tags: list[str]
     line: int
+    guid: str | None = None
 
 
 @dataclass
@@ -345,7 +346,8 @@ class _DeckBuilder:
                     message = f"empty {side}" + self._html_hint(fields[index])
                     self.problems.append(YamlProblem(record.line, 1, message))
             return
-        self.cards.append(DeckCard(front, back, self._tags(fields), record.line))
+        guid = _field(fields, layout.guid)
+        self.cards.append(DeckCard(front, back, self._tags(fields), record.line, guid or None))
         if layout.deck is not None and layout.deck < len(fields):
             self.decks.append(fields[layout.deck].strip())
 
@@ -445,6 +447,11 @@ def _labelled(label: str, text: str) -> str:
 
 def _escape_label(label: str) -> str:
     return escape_markdown(" ".join(label.split()))
+
+
+def _field(fields: list[str], column: int | None) -> str:
+    """A meta field's text (a GUID), stripped; empty when the record has no such column."""
+    return fields[column].strip() if column is not None and column < len(fields) else ""
 
 
 def _cloze(front: str, back: str) -> tuple[str, str]:

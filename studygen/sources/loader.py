@@ -15,9 +15,11 @@ from urllib.parse import quote, unquote
 from pydantic import BaseModel, ValidationError
 
 from studygen import confine
+from studygen.cloze import ClozeNote
 from studygen.errors import MAX_PROBLEMS, Problem, SourceError
 from studygen.images import image_format_problem
 from studygen.model import BLOCK_KINDS, Document, Flashcard, KeyPoint, image_blocks
+from studygen.sources.card_ids import identify
 from studygen.sources.decks import DECK_SUFFIXES, Deck, read_deck
 from studygen.sources.files import (
     DEFAULT_MAX_BYTES,
@@ -55,6 +57,7 @@ class Source:
     notes: tuple[Problem, ...] = ()
     details: tuple[str, ...] = ()
     media: Path | None = None
+    cloze_notes: tuple[ClozeNote, ...] = ()  # the notes of the cloze cards, for exports
 
     @property
     def root(self) -> Path:
@@ -85,7 +88,7 @@ def load_source(
     source = _load(path, max_bytes, options)
     declared = ("lang",) in source.positions.values
     doc, said = with_language(source.doc, declared, options.lang)
-    source = replace(source, doc=doc, details=(*source.details, *said))
+    source = identify(replace(source, doc=doc, details=(*source.details, *said)))
     missing = missing_glyphs("\n".join(document_texts(doc)))
     if missing is not None:
         characters, message = missing
@@ -245,7 +248,7 @@ def _deck_cards(
     for offset, card in enumerate(deck.cards):
         index = first + offset
         try:
-            cards.append(Flashcard(front=card.front, back=card.back, tags=card.tags))
+            cards.append(Flashcard(front=card.front, back=card.back, tags=card.tags, id=card.guid))
         except ValidationError as exc:
             for err in exc.errors():
                 side = str(err["loc"][0]) if err["loc"] else "card"

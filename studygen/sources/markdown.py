@@ -99,6 +99,7 @@ _MESSAGES = {
     "empty above": "no question above the `{sign}` line — write the question on the lines above it",
     "empty below": "no answer below the `{sign}` line — write the answer on the lines below it",
     "tags": "a `Tags:` line must come right after the card it tags",
+    "id": "an `ID:` line must come right after the card it names (or its `Tags:` line)",
     "not a card": "text in the flashcards section that is not a card — write `Q: question`"
     " then `A: answer`, `question::answer`, or the question, a line holding `?`, then the"
     " answer",
@@ -437,6 +438,9 @@ class _Reader:
             self.put((*loc, "front"), card.front.line, card.front.col)
             self.put((*loc, "back"), card.back.line, card.back.col)
             entry: dict[str, Any] = {"front": card.front.text, "back": card.back.text}
+            if card.id:
+                entry["id"] = card.id.text
+                self.put((*loc, "id"), card.id.line, card.id.col)
             if card.tags:
                 entry["tags"] = [tag.text for tag in card.tags]
                 self.put((*loc, "tags"), card.tags[0].line, card.tags[0].col)

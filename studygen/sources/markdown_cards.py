@@ -3,7 +3,8 @@
 ``Q:``/``A:`` pairs (the answer may run over several lines), ``question::answer``,
 ``question:::answer`` (a card each way), and the multi-line cards of Obsidian's
 spaced-repetition plugin, whose question and answer a line holding ``?`` (or ``??``)
-separates. A ``Tags: a, b`` line right after a card gives its tags.
+separates. A ``Tags: a, b`` line right after a card gives its tags, an ``ID: name`` line
+its identity (the Anki note it is).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Protocol
 _Q = re.compile(r"^[ \t]*[Qq][ \t\u00a0\u202f]*:(?!:)")
 _A = re.compile(r"^[ \t]*[Aa][ \t\u00a0\u202f]*:(?!:)")
 _TAGS = re.compile(r"^[ \t]*[Tt][Aa][Gg][Ss][ \t\u00a0\u202f]*:(?!:)")
+_ID = re.compile(r"^[ \t]*(?:ID|Id|id)[ \t\u00a0\u202f]*:(?!:)[ \t]*(?=\S+[ \t]*$)")
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _HASHTAGS_LINE = re.compile(r"^[ \t]*#[^\s#]+(?:[ \t]+#[^\s#]+)*[ \t]*$")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
@@ -55,6 +57,7 @@ class Card:
     front: Part
     back: Part
     tags: list[Part] = field(default_factory=list)
+    id: Part | None = None
 
 
 def indent(line: str) -> int:
@@ -140,6 +143,8 @@ class CardReader:
             return "A"
         if _TAGS.match(line):
             return "tags"
+        if _ID.match(line):
+            return "id"
         if line.strip() in ("?", "??"):
             return "separator"
         if _HEADING_LINE.match(line) or _HASHTAGS_LINE.match(line):
@@ -162,7 +167,7 @@ class CardReader:
         while index < len(chunk):
             number = chunk[index]
             kind = self.marker(number)
-            if kind in ("Q", "A", "tags", "inline", "skip"):
+            if kind in ("Q", "A", "tags", "id", "inline", "skip"):
                 self.stray(pending)
                 pending, orphan = [], False
             if kind == "skip":
@@ -177,6 +182,9 @@ class CardReader:
             elif kind == "tags":
                 self.close()
                 self.tags(number)
+            elif kind == "id":
+                self.close()
+                self.identity(number)
             elif kind == "inline":
                 self.close()
                 self.inline(number)
@@ -272,7 +280,18 @@ class CardReader:
             self.reader.problem(number + 1, indent(line), "tags")
         for card in self.last:
             card.tags += tags
-        self.last = []
+
+    def identity(self, number: int) -> None:
+        """An ``ID: name`` line: the identity of the card just above (its first, if two ways)."""
+        line = self.lines[number]
+        match = _ID.match(line)
+        assert match is not None
+        if not self.last:
+            self.reader.problem(number + 1, indent(line), "id")
+        else:
+            self.last[0].id = Part(line[match.end() :].strip(), number + 1, match.end() + 1)
+        if len(self.last) > 1:
+            self.last[1].id = Part(f"{line[match.end() :].strip()}-r", number + 1, match.end() + 1)
 
     def stray(self, pending: list[int]) -> None:
         """Report text that turned out to be no card."""
