@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,11 @@ def test_apkg_imports_into_anki_and_updates_in_place(folder: Path) -> None:
         source = folder / "immunosuppression.yaml"
         text = source.read_text(encoding="utf-8")
         source.write_text(text.replace("modifie la réponse", "règle la réponse"), "utf-8")
+        # Anki keeps a note whose modification time (whole seconds) equals the one it has:
+        # an edit is exported at least a second later, as any real edit is.
+        started = int(time.time())
+        while int(time.time()) == started:
+            time.sleep(0.05)
         _import(collection, export(folder, "anki") / "immunosuppression.apkg")
         assert collection.note_count() == 5
         again = collection.get_note(note_id)
