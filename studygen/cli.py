@@ -137,6 +137,16 @@ def build(
     templates: Annotated[
         Path | None, typer.Option("--templates", help="A folder of template overrides.")
     ] = None,
+    theme: Annotated[
+        str | None,
+        typer.Option(
+            "--theme",
+            help=_literal(
+                "Theme: default, eco, large-print, dyslexia or a project's own "
+                "(see `studygen themes`) [default: default]"
+            ),
+        ),
+    ] = None,
     strict: Annotated[
         bool | None, typer.Option("--strict/--no-strict", help="Treat warnings as errors.")
     ] = None,
@@ -297,7 +307,7 @@ FLAG_NAMES = (
     "out", "only", "paper", "templates", "strict", "verbose", "pdf_variant", "toc", "separator",
     "card_separator", "cards", "card_size", "printer_margin", "duplex", "back_offset", "printer",
     "cut_marks", "tags", "cards_only", "summary_include", "summary_min_size", "front", "back",
-    "header", "media", "lang", "timeout",
+    "header", "media", "lang", "timeout", "theme",
 )  # fmt: skip
 
 
@@ -428,6 +438,10 @@ def schema() -> None:
     from studygen.model import json_schema
 
     typer.echo(json_schema())
+
+
+# Commands around a build (themes, preview) live in their own module and join ``app``.
+from studygen import commands as _commands  # noqa: E402,F401
 
 
 def main() -> None:

@@ -205,6 +205,7 @@ class BuildOptions(BaseModel):
     only: Annotated[tuple[str, ...], BeforeValidator(_outputs)] = OUTPUTS
     paper: Annotated[str, _one_of(tuple(PAPERS), "paper")] = "a4"
     templates: OptionalPath = None
+    theme: Text = None
     strict: Flag = False
     source_dir: PathValue = Path("source")
     max_source_bytes: Annotated[int, _count("bytes")] = 20 * 1024 * 1024
@@ -329,7 +330,9 @@ def resolve_options(cwd: Path, flags: dict[str, Any] | None = None) -> BuildOpti
         options = options.model_copy(update={"config_file": path})
     given = {k: v for k, v in (flags or {}).items() if v is not None and v != ()}
     options = merge(options, given, "command line", None, COMMAND_LINE_KEYS)
-    return _apply_printer(options, "back_offset" in given)
+    from studygen import themes
+
+    return themes.apply(_apply_printer(options, "back_offset" in given))
 
 
 def _shown(path: Path) -> str:
