@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pypdfium2 as pdfium
 from conftest import MakeProject
 from PIL import Image
