@@ -168,6 +168,15 @@ def build(
             show_default=False,
         ),
     ] = None,
+    link_addresses: Annotated[
+        bool | None,
+        typer.Option(
+            "--link-addresses/--no-link-addresses",
+            help=_literal("Print a link's address after its text [default: yes]"),
+            rich_help_panel=HANDOUT,
+            show_default=False,
+        ),
+    ] = None,
     separator: Annotated[
         str | None,
         typer.Option(
@@ -307,7 +316,7 @@ FLAG_NAMES = (
     "out", "only", "paper", "templates", "strict", "verbose", "pdf_variant", "toc", "separator",
     "card_separator", "cards", "card_size", "printer_margin", "duplex", "back_offset", "printer",
     "cut_marks", "tags", "cards_only", "summary_include", "summary_min_size", "front", "back",
-    "header", "media", "lang", "timeout", "theme",
+    "header", "media", "lang", "timeout", "theme", "link_addresses",
 )  # fmt: skip
 
 

@@ -226,6 +226,7 @@ class BuildOptions(BaseModel):
     )
     summary_min_size: Annotated[float, _number(*SUMMARY_SIZES, "points")] = DEFAULT_SUMMARY_MIN_SIZE
     toc: OptionalFlag = None
+    link_addresses: Flag = True
     separator: Separator = None
     card_separator: Separator = None
     pdf_variant: Annotated[str | None, _one_of(PDF_VARIANTS, "PDF variant")] = None

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from studygen import __version__, confine, themes
+from studygen import __version__, confine, links, themes
 from studygen.errors import BuildError, ConfigError
 from studygen.i18n import direction, labels_for
 from studygen.markup import markdown, markdown_inline, plain, run_in
@@ -105,6 +105,8 @@ def _environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
     env.filters["plain"] = plain
     env.filters["run_in"] = run_in
     env.filters["path_url"] = path_url
+    env.filters["qr"] = links.qr_data_uri
+    env.filters["addresses"] = links.with_addresses
     return env
 
 
