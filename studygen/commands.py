@@ -69,3 +69,31 @@ def preview(
         _err(f"failed: {len(report.failed_sources)} source(s) with errors")
         raise typer.Exit(1)
     typer.secho(f"drew {count} page{'s' if count != 1 else ''}", fg=typer.colors.GREEN)
+
+
+@app.command()
+def watch(
+    sources: SourcesArg = None,
+    only: Annotated[
+        list[Output] | None,
+        typer.Option("--only", help="Build only this output (repeatable).", case_sensitive=False),
+    ] = None,
+    theme: Annotated[str | None, typer.Option("--theme", help="Theme of the build.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder.")] = None,
+    templates: Annotated[
+        Path | None, typer.Option("--templates", help="A folder of template overrides.")
+    ] = None,
+) -> None:
+    """Build, then rebuild a source's PDFs each time it, a picture, a template or the theme
+    is saved. Errors are reported and the watch goes on; Ctrl-C stops it."""
+    from studygen import watch as watch_module
+
+    given: dict[str, Any] = {"out": out, "theme": theme, "templates": templates}
+    flags = _flags(given)
+    flags["only"] = tuple(str(_value(o)) for o in only or ()) or None
+    reporter = TerminalReporter(quiet=False)
+    try:
+        _run(lambda: watch_module.run(list(sources or []), flags, reporter, typer.echo))
+    except KeyboardInterrupt:
+        reporter.close()
+        typer.echo("stopped")
