@@ -180,6 +180,18 @@ def _folder(value: Any, info: ValidationInfo) -> Path:
     return path
 
 
+def _theme(value: Any, info: ValidationInfo) -> str:
+    """A theme's name, or its folder's path; written in a settings file, inside the project."""
+    text = _text(value, info)
+    base = (info.context or {}).get("base")
+    if base is not None and ("/" in text or "\\" in text or text.startswith(".")):
+        outside = confine.inside(Path(text), base)
+        if outside:
+            raise ValueError(f'"theme" = {outside}')
+        return str(base / text)
+    return text
+
+
 def _language(value: Any) -> str:
     from studygen.model import _LANG_RE
 
@@ -205,7 +217,7 @@ class BuildOptions(BaseModel):
     only: Annotated[tuple[str, ...], BeforeValidator(_outputs)] = OUTPUTS
     paper: Annotated[str, _one_of(tuple(PAPERS), "paper")] = "a4"
     templates: OptionalPath = None
-    theme: Text = None
+    theme: Annotated[str | None, BeforeValidator(_theme)] = None
     strict: Flag = False
     source_dir: PathValue = Path("source")
     max_source_bytes: Annotated[int, _count("bytes")] = 20 * 1024 * 1024

@@ -244,3 +244,17 @@ def test_unknown_theme_and_bad_manifest_are_usage_errors(project, runner: CliRun
     result = runner.invoke(app, ["build", "--theme", "bad"])
     assert result.exit_code == 2
     assert 'unknown key "colour"' in result.output
+
+
+def test_a_theme_path_in_the_settings_stays_inside_the_project(
+    project, runner: CliRunner, tmp_path_factory: pytest.TempPathFactory
+) -> None:  # type: ignore[no-untyped-def]
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "theme.toml").write_text('name = "far"\n', encoding="utf-8")
+    folder = project({"source/x.md": "# X\n\nText.\n", "studygen.toml": f'theme = "{elsewhere}"\n'})
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 2
+    assert "outside the project" in result.output
+    (folder / "studygen.toml").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["build", "--theme", str(elsewhere)])  # typed: the user's choice
+    assert result.exit_code == 0, result.output
