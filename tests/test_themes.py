@@ -251,7 +251,9 @@ def test_a_theme_path_in_the_settings_stays_inside_the_project(
 ) -> None:  # type: ignore[no-untyped-def]
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     (elsewhere / "theme.toml").write_text('name = "far"\n', encoding="utf-8")
-    folder = project({"source/x.md": "# X\n\nText.\n", "studygen.toml": f'theme = "{elsewhere}"\n'})
+    folder = project(
+        {"source/x.md": "# X\n\n## One\n\nText.\n", "studygen.toml": f'theme = "{elsewhere}"\n'}
+    )
     result = runner.invoke(app, ["build"])
     assert result.exit_code == 2
     assert "outside the project" in result.output
