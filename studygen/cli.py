@@ -137,6 +137,16 @@ def build(
     templates: Annotated[
         Path | None, typer.Option("--templates", help="A folder of template overrides.")
     ] = None,
+    theme: Annotated[
+        str | None,
+        typer.Option(
+            "--theme",
+            help=_literal(
+                "Theme: default, eco, large-print, dyslexia or a project's own "
+                "(see `studygen themes`) [default: default]"
+            ),
+        ),
+    ] = None,
     strict: Annotated[
         bool | None, typer.Option("--strict/--no-strict", help="Treat warnings as errors.")
     ] = None,
@@ -154,6 +164,15 @@ def build(
         typer.Option(
             "--toc/--no-toc",
             help=_literal("Table of contents in the handout [default: with 3 sections or more]"),
+            rich_help_panel=HANDOUT,
+            show_default=False,
+        ),
+    ] = None,
+    link_addresses: Annotated[
+        bool | None,
+        typer.Option(
+            "--link-addresses/--no-link-addresses",
+            help=_literal("Print a link's address after its text [default: yes]"),
             rich_help_panel=HANDOUT,
             show_default=False,
         ),
@@ -297,7 +316,7 @@ FLAG_NAMES = (
     "out", "only", "paper", "templates", "strict", "verbose", "pdf_variant", "toc", "separator",
     "card_separator", "cards", "card_size", "printer_margin", "duplex", "back_offset", "printer",
     "cut_marks", "tags", "cards_only", "summary_include", "summary_min_size", "front", "back",
-    "header", "media", "lang", "timeout",
+    "header", "media", "lang", "timeout", "theme", "link_addresses",
 )  # fmt: skip
 
 
@@ -448,6 +467,10 @@ def schema() -> None:
     from studygen.model import json_schema
 
     typer.echo(json_schema())
+
+
+# Commands around a build (themes, preview) live in their own module and join ``app``.
+from studygen import commands as _commands  # noqa: E402,F401
 
 
 def main() -> None:

@@ -180,6 +180,18 @@ def _folder(value: Any, info: ValidationInfo) -> Path:
     return path
 
 
+def _theme(value: Any, info: ValidationInfo) -> str:
+    """A theme's name, or its folder's path; written in a settings file, inside the project."""
+    text = _text(value, info)
+    base = (info.context or {}).get("base")
+    if base is not None and ("/" in text or "\\" in text or text.startswith(".")):
+        outside = confine.inside(Path(text), base)
+        if outside:
+            raise ValueError(f'"theme" = {outside}')
+        return str(base / text)
+    return text
+
+
 def _language(value: Any) -> str:
     from studygen.model import _LANG_RE
 
@@ -205,6 +217,7 @@ class BuildOptions(BaseModel):
     only: Annotated[tuple[str, ...], BeforeValidator(_outputs)] = OUTPUTS
     paper: Annotated[str, _one_of(tuple(PAPERS), "paper")] = "a4"
     templates: OptionalPath = None
+    theme: Annotated[str | None, BeforeValidator(_theme)] = None
     strict: Flag = False
     source_dir: PathValue = Path("source")
     max_source_bytes: Annotated[int, _count("bytes")] = 20 * 1024 * 1024
@@ -225,6 +238,7 @@ class BuildOptions(BaseModel):
     )
     summary_min_size: Annotated[float, _number(*SUMMARY_SIZES, "points")] = DEFAULT_SUMMARY_MIN_SIZE
     toc: OptionalFlag = None
+    link_addresses: Flag = True
     separator: Separator = None
     card_separator: Separator = None
     pdf_variant: Annotated[str | None, _one_of(PDF_VARIANTS, "PDF variant")] = None
@@ -329,7 +343,9 @@ def resolve_options(cwd: Path, flags: dict[str, Any] | None = None) -> BuildOpti
         options = options.model_copy(update={"config_file": path})
     given = {k: v for k, v in (flags or {}).items() if v is not None and v != ()}
     options = merge(options, given, "command line", None, COMMAND_LINE_KEYS)
-    return _apply_printer(options, "back_offset" in given)
+    from studygen import themes
+
+    return themes.apply(_apply_printer(options, "back_offset" in given))
 
 
 def _shown(path: Path) -> str:

@@ -17,6 +17,7 @@ EN = {
     "figure": "Figure",
     "faq": "Frequently asked questions",
     "key_points": "Key points",
+    "links": "Links",
     "contents": "Contents",
     "flashcards": "Flashcards",
 }
@@ -32,6 +33,7 @@ FR = {
     "figure": "Figure",
     "faq": "Questions fréquentes",
     "key_points": "Points clés",
+    "links": "Liens",
     "contents": "Sommaire",
     "flashcards": "Fiches",
 }
@@ -47,6 +49,7 @@ DE = {
     "figure": "Abbildung",
     "faq": "Häufige Fragen",
     "key_points": "Das Wichtigste",
+    "links": "Links",
     "contents": "Inhalt",
     "flashcards": "Karteikarten",
 }
@@ -62,6 +65,7 @@ ES = {
     "figure": "Figura",
     "faq": "Preguntas frecuentes",
     "key_points": "Puntos clave",
+    "links": "Enlaces",
     "contents": "Índice",
     "flashcards": "Tarjetas",
 }
@@ -77,6 +81,7 @@ IT = {
     "figure": "Figura",
     "faq": "Domande frequenti",
     "key_points": "Punti chiave",
+    "links": "Link",
     "contents": "Indice",
     "flashcards": "Schede",
 }
@@ -92,6 +97,7 @@ AR = {
     "figure": "الشكل",
     "faq": "أسئلة شائعة",
     "key_points": "النقاط الرئيسية",
+    "links": "روابط",
     "contents": "المحتويات",
     "flashcards": "بطاقات",
 }
@@ -107,6 +113,7 @@ HE = {
     "figure": "איור",
     "faq": "שאלות נפוצות",
     "key_points": "נקודות עיקריות",
+    "links": "קישורים",
     "contents": "תוכן העניינים",
     "flashcards": "כרטיסיות",
 }

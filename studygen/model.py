@@ -125,6 +125,25 @@ class FaqEntry(_Model):
     answer: Text
 
 
+_WEB_ADDRESS = re.compile(r"(?i)https?://[^\s/?#]+[^\s]*")
+MAX_LINK_LENGTH = 400  # a QR code of 400 characters still scans from a printed page
+
+
+def _web_address(value: str) -> str:
+    if not _WEB_ADDRESS.fullmatch(value):
+        raise ValueError("a link must be a web address starting with https:// or http://")
+    if len(value) > MAX_LINK_LENGTH:
+        raise ValueError(f"a link of over {MAX_LINK_LENGTH} characters makes an unreadable QR code")
+    return value
+
+
+class Link(_Model):
+    """An address that goes with the course (a quiz, a video): printed with its QR code."""
+
+    title: Text
+    url: Annotated[str, AfterValidator(_web_address)]
+
+
 class Document(_Model):
     """A whole study file."""
 
@@ -156,6 +175,10 @@ class Document(_Model):
         description="Deck files (Anki or Quizlet export, CSV, TSV) whose cards follow these.",
     )
     faq: list[FaqEntry] = Field(default_factory=list)
+    links: list[Link] = Field(
+        default_factory=list,
+        description="Addresses printed with a QR code in the handout and on the key points.",
+    )
 
 
 def image_blocks(doc: Document) -> Iterator[tuple[int, int, ImageBlock]]:

@@ -17,12 +17,13 @@ from urllib.parse import quote
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from studygen import __version__, confine
+from studygen import __version__, confine, links, themes
 from studygen.errors import BuildError, ConfigError
 from studygen.i18n import direction, labels_for
 from studygen.markup import markdown, markdown_inline, plain, run_in
 from studygen.model import Document
 from studygen.sandbox import BoundedSandbox
+from studygen.themes import Theme
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -35,52 +36,64 @@ def builtin_templates_dir() -> Path:
     raise BuildError("studygen's templates are missing from this installation — reinstall studygen")
 
 
-def template_dirs(overrides: Path | None) -> list[Path]:
-    """Where templates and stylesheets are looked up, first match wins."""
+def template_dirs(overrides: Path | None, theme: Theme | None = None) -> list[Path]:
+    """Where templates and stylesheets are looked up, first match wins: the project's
+    overrides, the theme (then the themes it extends), the built-in templates."""
+    dirs = themes.template_dirs(theme) if theme is not None else []
     if overrides is None:
-        return [builtin_templates_dir()]
+        return [*dirs, builtin_templates_dir()]
     overrides = overrides.absolute()
-    _check_overrides(overrides)
-    return [overrides, builtin_templates_dir()]
+    check_folder(overrides)
+    return [overrides, *dirs, builtin_templates_dir()]
 
 
 MAX_TEMPLATE_FILES = 2000
 
 
-@lru_cache(maxsize=8)
-def _check_overrides(folder: Path) -> None:
-    """A project's template folder must exist and hold no link to files outside it."""
+@lru_cache(maxsize=16)
+def check_folder(folder: Path, what: str = "templates") -> None:
+    """A project's template (or theme) folder must exist and hold no link to files outside it."""
     if not folder.is_dir():
-        raise ConfigError(f"{folder}: the templates folder does not exist")
+        raise ConfigError(f"{folder}: the {what} folder does not exist")
     root = confine.resolve(folder)
     if root is None:
-        raise ConfigError(f"{folder}: the templates folder is a symbolic link loop")
+        raise ConfigError(f"{folder}: the {what} folder is a symbolic link loop")
     try:
         for count, path in enumerate(folder.rglob("*")):
             if count >= MAX_TEMPLATE_FILES:
                 raise ConfigError(
-                    f"{folder}: over {MAX_TEMPLATE_FILES} files — is this a templates folder?"
+                    f"{folder}: over {MAX_TEMPLATE_FILES} files — is this a {what} folder?"
                 )
             target = confine.resolve(path) if path.is_symlink() else path
             if target is None:
                 raise ConfigError(f"{path} is a symbolic link loop")
             if not target.is_relative_to(root) and path.is_symlink():
                 raise ConfigError(
-                    f"{path} is a symbolic link to {target}, outside the templates folder"
+                    f"{path} is a symbolic link to {target}, outside the {what} folder"
                 )
     except OSError as exc:
-        raise ConfigError(f"{folder}: cannot read the templates folder: {exc.strerror}") from None
+        raise ConfigError(f"{folder}: cannot read the {what} folder: {exc.strerror}") from None
 
 
-def environment(overrides: Path | None) -> SandboxedEnvironment:
-    """A sandboxed, autoescaping, strict Jinja environment over the template folders."""
-    return _environment(overrides.absolute() if overrides is not None else None)
+def environment(overrides: Path | None, theme: Theme | None = None) -> SandboxedEnvironment:
+    """A sandboxed, autoescaping, strict Jinja environment over the template folders.
+
+    ``builtin/<name>`` always names the built-in template, so an override of a file can
+    extend the file it replaces and change one block.
+    """
+    return _environment(tuple(template_dirs(overrides, theme)))
 
 
 @lru_cache(maxsize=8)
-def _environment(overrides: Path | None) -> SandboxedEnvironment:
+def _environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
+    builtin = jinja2.FileSystemLoader(str(builtin_templates_dir()))
     env = BoundedSandbox(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(overrides)]),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.PrefixLoader({"builtin": builtin}),
+                jinja2.FileSystemLoader([str(d) for d in dirs]),
+            ]
+        ),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -92,6 +105,8 @@ def _environment(overrides: Path | None) -> SandboxedEnvironment:
     env.filters["plain"] = plain
     env.filters["run_in"] = run_in
     env.filters["path_url"] = path_url
+    env.filters["qr"] = links.qr_data_uri
+    env.filters["addresses"] = links.with_addresses
     return env
 
 
@@ -100,21 +115,26 @@ def path_url(path: str) -> str:
     return quote(path, safe="/")
 
 
-def stylesheets(output: str, overrides: Path | None) -> list[Path]:
-    """The CSS files of an output: the shared base, then the output's own, each overridable."""
+def stylesheets(output: str, overrides: Path | None, theme: Theme | None = None) -> list[Path]:
+    """The CSS files of an output: the shared base, then the output's own, each overridable,
+    then the theme's."""
     found = []
     for name in ("common/base.css", f"{output}/{output}.css"):
-        for folder in template_dirs(overrides):
+        for folder in template_dirs(overrides, theme):
             if (folder / name).is_file():
                 found.append(folder / name)
                 break
+    if theme is not None:
+        found += themes.stylesheets(theme, output, overrides)
     return found
 
 
-def render_html(output: str, context: dict[str, Any], overrides: Path | None = None) -> str:
+def render_html(
+    output: str, context: dict[str, Any], overrides: Path | None = None, theme: Theme | None = None
+) -> str:
     """Render ``<output>/<output>.html.j2`` with ``context``."""
     name = f"{output}/{output}.html.j2"
-    env = environment(overrides)
+    env = environment(overrides, theme)
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:

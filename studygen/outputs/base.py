@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from studygen import pdf, templating
+from studygen import pdf, templating, themes
 from studygen.errors import Problem, SourceError
 
 if TYPE_CHECKING:
@@ -61,16 +61,21 @@ class Job:
     def lay_out(self, context: dict[str, Any], template: str | None = None) -> pdf.Rendered:
         """Render the output's template with ``context`` and lay it out with its stylesheets."""
         name = template or self.output
-        html = templating.render_html(name, context, self.options.templates)
+        html = templating.render_html(name, context, self.options.templates, self.theme)
         return pdf.render_pdf(
             html,
             self.source.root,
-            templating.stylesheets(name, self.options.templates),
+            templating.stylesheets(name, self.options.templates, self.theme),
             self._roots(),
             self.identifier,
             self.options.pdf_variant,
             self.engine,
         )
+
+    @property
+    def theme(self) -> themes.Theme:
+        """The theme of the build (``--theme``)."""
+        return themes.for_options(self.options)
 
     @property
     def identifier(self) -> bytes:
@@ -83,6 +88,7 @@ class Job:
         # (a theme's fonts and pictures sit beside its stylesheets).
         templates = self.options.templates
         roots = [self.source.root, *([templates.resolve()] if templates else [])]
+        roots += themes.template_dirs(self.theme)  # a theme's fonts and pictures
         return roots + ([self.source.media] if self.source.media else [])  # --media pictures
 
     def check_refusals(self, rendered: pdf.Rendered) -> None:

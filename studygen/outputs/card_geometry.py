@@ -116,6 +116,15 @@ PRESETS = {
             description="credit-card size (85 × 54 mm)",
         ),
         CardLayout(
+            "a4-2x2",
+            CARD_PAPERS["a4"],
+            105.0,
+            148.5,
+            2,
+            2,
+            description="A6 cards, four to the page: room for large print",
+        ),
+        CardLayout(
             "letter-2x4",
             CARD_PAPERS["letter"],
             _inches(4.25),
@@ -123,6 +132,15 @@ PRESETS = {
             2,
             4,
             description="4.25 × 2.75 in cards tiling the page; the Letter default",
+        ),
+        CardLayout(
+            "letter-2x2",
+            CARD_PAPERS["letter"],
+            _inches(4.25),
+            _inches(5.5),
+            2,
+            2,
+            description="4.25 × 5.5 in cards, four to the page: room for large print",
         ),
         CardLayout(
             "letter-2x5",

@@ -175,8 +175,11 @@ def lay_out_sheets(job: Job) -> Sheets:
             rendered = job.lay_out(context(doc, subset, by_face))
         return pdf.overflow_ratios(rendered.document)
 
-    defaults = {face_id: face.default_size for face_id, face in faces.items()}
-    fit = fit_faces(defaults, MIN_CARD_SIZE, measure)
+    # A theme may keep every face at a minimum size (large print): a face that does not
+    # fit then is reported like any overflowing card.
+    least = job.theme.min_text_size or MIN_CARD_SIZE
+    defaults = {face_id: max(face.default_size, least) for face_id, face in faces.items()}
+    fit = fit_faces(defaults, least, measure)
     sizes = {faces[face_id]: size for face_id, size in fit.sizes.items()}
     clipped = sorted(faces[face_id] for face_id in fit.overflowing)
     rendered = first[0]

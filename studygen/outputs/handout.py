@@ -20,7 +20,9 @@ ITEMS_PER_PAGE = 30  # blocks, key points, questions: a page holds about 20 shor
 CHARACTERS_PER_PAGE = 3000  # a full A4 page of the handout holds about 3,500
 
 
-def context(doc: Document, paper: str, toc: bool | None = None) -> dict[str, Any]:
+def context(
+    doc: Document, paper: str, toc: bool | None = None, addresses: bool = True
+) -> dict[str, Any]:
     """Sections with their figure numbers, and the table of contents, for the handout.
 
     ``toc=None`` puts a table of contents in documents of three sections or more.
@@ -46,6 +48,8 @@ def context(doc: Document, paper: str, toc: bool | None = None) -> dict[str, Any
         contents.append({"id": "faq", "number": None, "title": labels["faq"]})
     if doc.key_points:
         contents.append({"id": "key-points", "number": None, "title": labels["key_points"]})
+    if doc.links:
+        contents.append({"id": "links", "number": None, "title": labels["links"]})
     if toc is None:
         toc = len(doc.sections) >= TOC_MIN_SECTIONS
     return {
@@ -53,6 +57,7 @@ def context(doc: Document, paper: str, toc: bool | None = None) -> dict[str, Any
         "page_size": CSS_PAGE_SIZES[paper],
         "sections": sections,
         "toc": contents if toc else [],
+        "show_addresses": addresses,
     }
 
 
@@ -70,7 +75,8 @@ class Handout:
         """Lay out the handout; broken images and refused files fail the source."""
         source, options = job.source, job.options
         _check_length(source, options.max_pages)
-        rendered = job.lay_out(context(source.doc, options.paper, options.toc))
+        doc = source.doc
+        rendered = job.lay_out(context(doc, options.paper, options.toc, options.link_addresses))
         problems = pdf.image_problems(source, rendered)
         problems += pdf.refusal_problems(source, rendered.refusals)
         if problems:

@@ -411,6 +411,12 @@ def _make(job: Job) -> Made:
         return rendered if rendered.pages == 1 else None
 
     items = gather(source.doc, options.summary_include)
+    least = job.theme.min_text_size
+    if least is not None and least > MAX_SIZE:  # large print: the sheet reflows, never shrinks
+        rendered = job.lay_out(context(items, Layout(least, 1), page.height, None))
+        job.check_refusals(rendered)
+        notes = [f"key points: {least:g} pt type for the theme, on {rendered.pages} page(s)"]
+        return Made(rendered, job.layout_warnings(rendered), notes if options.verbose else [])
     try:
         fit = fit_summary(items, page, options.summary_min_size, measure, verify)
     except DoesNotFit as exc:
