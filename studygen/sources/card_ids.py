@@ -153,6 +153,12 @@ def _positions(source: Source, locs: list[Loc]) -> tuple[Positions, dict[Loc, tu
             values[(key,)] = old.values[(key,)]
         if (key,) in old.keys:
             keys[(key,)] = old.keys[(key,)]
+    # each card's positions, found once (a deck of 20,000 cards is read in one pass)
+    by_card: dict[tuple[int, Loc], list[tuple[Loc, tuple[int, int]]]] = {}
+    for number, table in enumerate((old.values, old.keys)):
+        for k, v in table.items():
+            if len(k) >= 2 and k[0] == "flashcards":
+                by_card.setdefault((number, k[:2]), []).append((k, v))
     for index, loc in enumerate(locs):
         new: Loc = ("flashcards", index)
         if loc[0] != "flashcards":
@@ -160,10 +166,9 @@ def _positions(source: Source, locs: list[Loc]) -> tuple[Positions, dict[Loc, tu
                 values[new + (side,)] = old.value_of(loc)
             values[new] = old.value_of(loc)
             continue
-        for table, target in ((old.values, values), (old.keys, keys)):
-            for k, v in table.items():
-                if k[:2] == loc:
-                    target[new + k[2:]] = v
+        for number, target in enumerate((values, keys)):
+            for k, v in by_card.get((number, loc[:2]), ()):
+                target[new + k[2:]] = v
         if loc in source.origins:
             origins[new] = source.origins[loc]
     return Positions(values, keys), origins
