@@ -19,6 +19,17 @@ EN = {
     "key_points": "Key points",
     "contents": "Contents",
     "flashcards": "Flashcards",
+    "worksheet": "Worksheet",
+    "answer_key": "Answer key",
+    "name": "Name",
+    "class": "Class",
+    "date": "Date",
+    "exercise": "Exercise",
+    "gaps": "Fill in the blanks",
+    "questions": "Questions",
+    "find_terms": "Write the term that each definition describes.",
+    "fill_gaps": "Fill in each blank with the missing word.",
+    "answer_questions": "Answer each question on the lines.",
 }
 
 FR = {
@@ -34,6 +45,17 @@ FR = {
     "key_points": "Points clés",
     "contents": "Sommaire",
     "flashcards": "Fiches",
+    "worksheet": "Fiche d’exercices",
+    "answer_key": "Corrigé",
+    "name": "Nom",
+    "class": "Classe",
+    "date": "Date",
+    "exercise": "Exercice",
+    "gaps": "Textes à trous",
+    "questions": "Questions",
+    "find_terms": "Retrouvez le terme que chaque définition décrit.",
+    "fill_gaps": "Complétez chaque blanc par le mot qui manque.",
+    "answer_questions": "Répondez à chaque question sur les lignes.",
 }
 
 DE = {
@@ -49,6 +71,17 @@ DE = {
     "key_points": "Das Wichtigste",
     "contents": "Inhalt",
     "flashcards": "Karteikarten",
+    "worksheet": "Arbeitsblatt",
+    "answer_key": "Lösungen",
+    "name": "Name",
+    "class": "Klasse",
+    "date": "Datum",
+    "exercise": "Aufgabe",
+    "gaps": "Lückentext",
+    "questions": "Fragen",
+    "find_terms": "Schreibe den Begriff auf, den jede Definition beschreibt.",
+    "fill_gaps": "Fülle jede Lücke mit dem fehlenden Wort.",
+    "answer_questions": "Beantworte jede Frage auf den Linien.",
 }
 
 ES = {
@@ -64,6 +97,17 @@ ES = {
     "key_points": "Puntos clave",
     "contents": "Índice",
     "flashcards": "Tarjetas",
+    "worksheet": "Ficha de ejercicios",
+    "answer_key": "Solucionario",
+    "name": "Nombre",
+    "class": "Clase",
+    "date": "Fecha",
+    "exercise": "Ejercicio",
+    "gaps": "Completa los huecos",
+    "questions": "Preguntas",
+    "find_terms": "Escribe el término que describe cada definición.",
+    "fill_gaps": "Completa cada hueco con la palabra que falta.",
+    "answer_questions": "Responde a cada pregunta en las líneas.",
 }
 
 IT = {
@@ -79,6 +123,17 @@ IT = {
     "key_points": "Punti chiave",
     "contents": "Indice",
     "flashcards": "Schede",
+    "worksheet": "Scheda di esercizi",
+    "answer_key": "Soluzioni",
+    "name": "Nome",
+    "class": "Classe",
+    "date": "Data",
+    "exercise": "Esercizio",
+    "gaps": "Completa gli spazi",
+    "questions": "Domande",
+    "find_terms": "Scrivi il termine descritto da ciascuna definizione.",
+    "fill_gaps": "Completa ogni spazio con la parola mancante.",
+    "answer_questions": "Rispondi a ogni domanda sulle righe.",
 }
 
 AR = {
@@ -94,6 +149,17 @@ AR = {
     "key_points": "النقاط الرئيسية",
     "contents": "المحتويات",
     "flashcards": "بطاقات",
+    "worksheet": "ورقة عمل",
+    "answer_key": "الإجابات النموذجية",
+    "name": "الاسم",
+    "class": "القسم",
+    "date": "التاريخ",
+    "exercise": "تمرين",
+    "gaps": "املأ الفراغات",
+    "questions": "أسئلة",
+    "find_terms": "اكتب المصطلح الذي يصفه كل تعريف.",
+    "fill_gaps": "املأ كل فراغ بالكلمة الناقصة.",
+    "answer_questions": "أجب عن كل سؤال على الأسطر.",
 }
 
 HE = {
@@ -109,6 +175,17 @@ HE = {
     "key_points": "נקודות עיקריות",
     "contents": "תוכן העניינים",
     "flashcards": "כרטיסיות",
+    "worksheet": "דף עבודה",
+    "answer_key": "פתרונות",
+    "name": "שם",
+    "class": "כיתה",
+    "date": "תאריך",
+    "exercise": "תרגיל",
+    "gaps": "השלמת חסר",
+    "questions": "שאלות",
+    "find_terms": "כתבו את המונח שכל הגדרה מתארת.",
+    "fill_gaps": "השלימו כל רווח במילה החסרה.",
+    "answer_questions": "ענו על כל שאלה על השורות.",
 }
 
 LABELS: dict[str, dict[str, str]] = {
