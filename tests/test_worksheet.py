@@ -46,7 +46,9 @@ sections:
   - title: La vaccination
     blocks:
       - kind: note
-        text: Un vaccin contient un antigène **rendu inoffensif** qui déclenche une {{c1::réponse mémoire}}.
+        text: >
+          Un vaccin contient un antigène **rendu inoffensif** qui déclenche
+          une {{c1::réponse mémoire}}.
 faq:
   - question: Pourquoi faut-il parfois un rappel de vaccin ?
     answer: >
@@ -162,12 +164,13 @@ def test_questions_have_ruled_lines_to_answer_on(built: Path) -> None:
         width = page.width
         bottoms = sorted(
             r["bottom"] for r in page.rects
-            if r["x1"] - r["x0"] > width * 0.6 and question.bottom < r["bottom"] < question.bottom + 100
+            if r["x1"] - r["x0"] > width * 0.6
+            and question.bottom < r["bottom"] < question.bottom + 100
         )  # fmt: skip
     # A border is drawn as two rectangles, its outer and inner edges, less than 1 pt apart.
     lines = [b for i, b in enumerate(bottoms) if i == 0 or b - bottoms[i - 1] > 2]
     assert len(lines) >= 3  # a two-line answer gets three lines
-    gaps = {round(b - a) for a, b in zip(lines, lines[1:])}
+    gaps = {round(b - a) for a, b in zip(lines, lines[1:], strict=False)}
     assert all(22 <= gap <= 26 for gap in gaps), gaps  # 8.5 mm apart, room for handwriting
 
 
