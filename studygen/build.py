@@ -169,7 +169,8 @@ def prepare(path: Path, options: BuildOptions, engine: pdf.Engine, reporter: Rep
     for detail in source.details if options.verbose else ():
         reporter.note(f"{path}: {detail}")
     laid_out: dict[str, Made] = {}
-    for name in options.only:
+    listed = options.outputs if source.doc.outputs is None else source.doc.outputs
+    for name in outputs.selected(options.only, listed):
         output = outputs.get(name)
         if not output.wanted(source):
             reporter.note(f"{path}: no {name.replace('-', ' ')} in this source, skipped")

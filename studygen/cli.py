@@ -125,7 +125,8 @@ def build(
         list[Output] | None,
         typer.Option(
             "--only",
-            help="Build only this output (repeatable).",
+            metavar="OUTPUT",
+            help=f"Build only this output (repeatable): {', '.join(OUTPUTS)}.",
             show_default=False,
             case_sensitive=False,
         ),

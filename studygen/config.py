@@ -63,10 +63,10 @@ def _one_of(choices: tuple[str, ...], what: str) -> BeforeValidator:
     return BeforeValidator(check)
 
 
-def _outputs(value: Any) -> tuple[str, ...]:
+def _outputs(value: Any, info: ValidationInfo) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, (list, tuple)):
-        raise ValueError(f'"only" must be a list of outputs ({", ".join(OUTPUTS)})')
+        raise ValueError(f'"{info.field_name}" must be a list of outputs ({", ".join(OUTPUTS)})')
     for item in items:
         if item not in OUTPUTS:
             raise ValueError(f'output "{item}" is not one of {", ".join(OUTPUTS)}')
@@ -214,7 +214,10 @@ class BuildOptions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     out: PathValue = Path("build")
-    only: Annotated[tuple[str, ...], BeforeValidator(_outputs)] = OUTPUTS
+    # None: what the source's ``outputs:``, else the project's ``outputs``, else the registry's
+    # defaults choose (outputs.selected); a list given here wins over them.
+    only: Annotated[tuple[str, ...] | None, BeforeValidator(_outputs)] = None
+    outputs: Annotated[tuple[str, ...] | None, BeforeValidator(_outputs)] = None
     paper: Annotated[str, _one_of(tuple(PAPERS), "paper")] = "a4"
     templates: OptionalPath = None
     theme: Annotated[str | None, BeforeValidator(_theme)] = None

@@ -20,6 +20,17 @@ EN = {
     "links": "Links",
     "contents": "Contents",
     "flashcards": "Flashcards",
+    "worksheet": "Worksheet",
+    "answer_key": "Answer key",
+    "name": "Name",
+    "class": "Class",
+    "date": "Date",
+    "exercise": "Exercise",
+    "gaps": "Fill in the blanks",
+    "questions": "Questions",
+    "find_terms": "Write the term that each definition describes.",
+    "fill_gaps": "Fill in each blank with the missing word.",
+    "answer_questions": "Answer each question on the lines.",
 }
 
 FR = {
@@ -36,6 +47,17 @@ FR = {
     "links": "Liens",
     "contents": "Sommaire",
     "flashcards": "Fiches",
+    "worksheet": "Fiche d’exercices",
+    "answer_key": "Corrigé",
+    "name": "Nom",
+    "class": "Classe",
+    "date": "Date",
+    "exercise": "Exercice",
+    "gaps": "Textes à trous",
+    "questions": "Questions",
+    "find_terms": "Retrouvez le terme que chaque définition décrit.",
+    "fill_gaps": "Complétez chaque blanc par le mot qui manque.",
+    "answer_questions": "Répondez à chaque question sur les lignes.",
 }
 
 DE = {
@@ -52,6 +74,17 @@ DE = {
     "links": "Links",
     "contents": "Inhalt",
     "flashcards": "Karteikarten",
+    "worksheet": "Arbeitsblatt",
+    "answer_key": "Lösungen",
+    "name": "Name",
+    "class": "Klasse",
+    "date": "Datum",
+    "exercise": "Aufgabe",
+    "gaps": "Lückentext",
+    "questions": "Fragen",
+    "find_terms": "Schreibe den Begriff auf, den jede Definition beschreibt.",
+    "fill_gaps": "Fülle jede Lücke mit dem fehlenden Wort.",
+    "answer_questions": "Beantworte jede Frage auf den Linien.",
 }
 
 ES = {
@@ -68,6 +101,17 @@ ES = {
     "links": "Enlaces",
     "contents": "Índice",
     "flashcards": "Tarjetas",
+    "worksheet": "Ficha de ejercicios",
+    "answer_key": "Solucionario",
+    "name": "Nombre",
+    "class": "Clase",
+    "date": "Fecha",
+    "exercise": "Ejercicio",
+    "gaps": "Completa los huecos",
+    "questions": "Preguntas",
+    "find_terms": "Escribe el término que describe cada definición.",
+    "fill_gaps": "Completa cada hueco con la palabra que falta.",
+    "answer_questions": "Responde a cada pregunta en las líneas.",
 }
 
 IT = {
@@ -84,6 +128,17 @@ IT = {
     "links": "Link",
     "contents": "Indice",
     "flashcards": "Schede",
+    "worksheet": "Scheda di esercizi",
+    "answer_key": "Soluzioni",
+    "name": "Nome",
+    "class": "Classe",
+    "date": "Data",
+    "exercise": "Esercizio",
+    "gaps": "Completa gli spazi",
+    "questions": "Domande",
+    "find_terms": "Scrivi il termine descritto da ciascuna definizione.",
+    "fill_gaps": "Completa ogni spazio con la parola mancante.",
+    "answer_questions": "Rispondi a ogni domanda sulle righe.",
 }
 
 AR = {
@@ -100,6 +155,17 @@ AR = {
     "links": "روابط",
     "contents": "المحتويات",
     "flashcards": "بطاقات",
+    "worksheet": "ورقة عمل",
+    "answer_key": "الإجابات النموذجية",
+    "name": "الاسم",
+    "class": "القسم",
+    "date": "التاريخ",
+    "exercise": "تمرين",
+    "gaps": "املأ الفراغات",
+    "questions": "أسئلة",
+    "find_terms": "اكتب المصطلح الذي يصفه كل تعريف.",
+    "fill_gaps": "املأ كل فراغ بالكلمة الناقصة.",
+    "answer_questions": "أجب عن كل سؤال على الأسطر.",
 }
 
 HE = {
@@ -116,6 +182,17 @@ HE = {
     "links": "קישורים",
     "contents": "תוכן העניינים",
     "flashcards": "כרטיסיות",
+    "worksheet": "דף עבודה",
+    "answer_key": "פתרונות",
+    "name": "שם",
+    "class": "כיתה",
+    "date": "תאריך",
+    "exercise": "תרגיל",
+    "gaps": "השלמת חסר",
+    "questions": "שאלות",
+    "find_terms": "כתבו את המונח שכל הגדרה מתארת.",
+    "fill_gaps": "השלימו כל רווח במילה החסרה.",
+    "answer_questions": "ענו על כל שאלה על השורות.",
 }
 
 LABELS: dict[str, dict[str, str]] = {

@@ -41,6 +41,15 @@ def _card_id(value: str | None) -> str | None:
     return value
 
 
+def _output_names(value: list[str] | None) -> list[str] | None:
+    from studygen.outputs import NAMES
+
+    for name in value or ():
+        if name not in NAMES:
+            raise ValueError(f'"{name}" is not an output — use some of {", ".join(NAMES)}')
+    return value
+
+
 def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
@@ -179,6 +188,12 @@ class Document(_Model):
         default_factory=list,
         description="Addresses printed with a QR code in the handout and on the key points.",
     )
+    outputs: Annotated[
+        list[Text] | None,
+        BeforeValidator(_one_or_many, json_schema_input_type=Union[str, list[str]]),  # noqa: UP007
+        AfterValidator(_output_names),
+        Field(description="What a build makes of this source unless --only says otherwise."),
+    ] = None
 
 
 def image_blocks(doc: Document) -> Iterator[tuple[int, int, ImageBlock]]:

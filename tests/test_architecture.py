@@ -43,7 +43,8 @@ key_points:
 
 
 def test_every_registered_output_implements_the_interface() -> None:
-    assert outputs.NAMES == ("handout", "flashcards", "key-points")
+    assert outputs.NAMES == ("handout", "flashcards", "key-points", "worksheet", "answer-key")
+    assert outputs.BY_DEFAULT == ("handout", "flashcards", "key-points")
     for name in outputs.NAMES:
         output = outputs.get(name)
         assert output.name == name
