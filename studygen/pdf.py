@@ -154,6 +154,7 @@ def confined_fetcher(roots: Sequence[Path]) -> Any:
 
     class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
         refusals: list[tuple[str, str]]
+        served: list[str]
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             try:
@@ -183,10 +184,13 @@ def confined_fetcher(roots: Sequence[Path]) -> Any:
                 raise _Refused("refused a symbolic link loop")
             if not any(target.is_relative_to(root) for root in resolved_roots):
                 raise _Refused("refused a file outside the project")
-            return URLFetcherResponse(target.as_uri(), _read_regular_file(target))
+            data = _read_regular_file(target)
+            self.served.append(str(target))
+            return URLFetcherResponse(target.as_uri(), data)
 
     fetcher = ConfinedFetcher(timeout=5, allowed_protocols=("file", "data"))
     fetcher.refusals = []
+    fetcher.served = []  # the files it served, for the build's manifest
     return fetcher
 
 
