@@ -370,26 +370,6 @@ app.command()(check)
 
 
 @app.command()
-def clean(
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help=_literal("Output folder [default: build]"))
-    ] = None,
-) -> None:
-    """Remove the PDFs build/manifest.json lists, and the manifest; nothing else."""
-    from studygen.config import resolve_options
-    from studygen.manifest import clean as clean_folder
-
-    def action() -> tuple[list[Path], list[str]]:
-        options = resolve_options(Path.cwd(), {"out": out})
-        return clean_folder(options.out)
-
-    removed, left = _run(action)
-    for message in left:
-        typer.echo(printable(message))
-    typer.echo(f"removed {len(removed)} file{'s' if len(removed) != 1 else ''}")
-
-
-@app.command()
 def layouts() -> None:
     """List the flashcard layout presets: card size and cards per sheet."""
     from studygen.outputs.card_geometry import PRESETS
@@ -472,6 +452,12 @@ def schema() -> None:
     from studygen.model import json_schema
 
     typer.echo(json_schema())
+
+
+from studygen.manifest_cli import clean, manifest_app  # noqa: E402  (commands after build's)
+
+app.command()(clean)
+app.add_typer(manifest_app)
 
 
 def main() -> None:

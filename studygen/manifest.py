@@ -155,10 +155,10 @@ class Manifest:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, out: Path) -> Manifest:
+    def read(cls, out: Path, name: str = FILE_NAME) -> Manifest:
         """The manifest in ``out``; empty when there is none or it cannot be read."""
         try:
-            data = json.loads((out / FILE_NAME).read_text(encoding="utf-8"))
+            data = json.loads((out / name).read_text(encoding="utf-8"))
             if data.get("format") != FORMAT:
                 return cls()
             outputs = {(r["source"], r["output"]): r for r in data["outputs"]}
@@ -245,10 +245,8 @@ def clean(out: Path) -> tuple[list[Path], list[str]]:
     manifest = Manifest.read(out)
     removed: list[Path] = []
     left: list[str] = []
-    for record in manifest.outputs.values():
-        if "file" not in record:
-            continue
-        target = listed_file(out, record["file"])
+    listed = [(listed_file(out, r["file"]), r) for r in manifest.outputs.values() if "file" in r]
+    for target, record in listed:
         if target.is_symlink() or not target.is_file():
             continue
         if sha256_file(target) != record["sha256"]:
