@@ -123,8 +123,8 @@ def _run(sources: list[Path], options: BuildOptions, reporter: Reporter, write: 
         options = options.model_copy(update={"max_pages": cap})
     context = manifest.Context.of(options)
     if options.shard is not None:
-        part, count = options.shard
-        sources = [p for p in sources if manifest.shard_of(context.key(p), count) == part]
+        mine = manifest.share([context.key(p) for p in sources], *options.shard)
+        sources = [path for path in sources if context.key(path) in mine]
     known = manifest.Manifest.read(options.out)
     stale = []
     for path in sources:
@@ -149,7 +149,8 @@ def _run(sources: list[Path], options: BuildOptions, reporter: Reporter, write: 
                 known.record(context, outcome.path, outcome)
                 changed = True
     finally:
-        if changed:  # what was written so far, even when the command stops
+        if changed or (write and options.shard and not sources):  # an empty share too
+            # what was written so far, even when the command stops
             known.write(options.out)
     report.notices = list(dict.fromkeys([*notices, *pdf.machine_notices()]))
     report.seconds = time.perf_counter() - started

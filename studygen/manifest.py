@@ -158,13 +158,23 @@ class Manifest:
     def read(cls, out: Path, name: str = FILE_NAME) -> Manifest:
         """The manifest in ``out``; empty when there is none or it cannot be read."""
         try:
-            data = json.loads((out / name).read_text(encoding="utf-8"))
+            return cls.load(out / name)
+        except UsageError:
+            return cls()
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        """The manifest at ``path``; a UsageError saying why when it is not one."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") != FORMAT:
-                return cls()
+                raise UsageError(f"{path}: not a manifest of this studygen (format {FORMAT})")
             outputs = {(r["source"], r["output"]): r for r in data["outputs"]}
             return cls(outputs, dict(data["sources"]))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return cls()
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise UsageError(f"{path}: not a studygen manifest") from None
 
     def to_json(self) -> str:
         """The manifest's text: sorted, indented, the same bytes for the same build."""
@@ -262,6 +272,7 @@ def clean(out: Path) -> tuple[list[Path], list[str]]:
     return removed, left
 
 
-def shard_of(key: str, count: int) -> int:
-    """Which of ``count`` shards (1 to ``count``) builds the source named ``key``: stable."""
-    return int(hashlib.sha256(key.encode()).hexdigest()[:16], 16) % count + 1
+def share(keys: list[str], part: int, count: int) -> set[str]:
+    """The sources shard ``part`` of ``count`` builds: every ``count``-th of them in the order
+    of their names, so N runners build every source once and within one source of each other."""
+    return set(sorted(set(keys))[part - 1 :: count])

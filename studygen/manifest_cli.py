@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from studygen.errors import StudygenError, UsageError, printable
+from studygen.errors import StudygenError, printable
 from studygen.terminal import err
 
 manifest_app = typer.Typer(
@@ -51,12 +51,7 @@ def merge(
     joined = Manifest()
     try:
         for path in manifests:
-            if not path.is_file():
-                raise UsageError(f"{path}: no such manifest")
-            part = Manifest.read(path.parent, path.name)
-            if not part.outputs:
-                raise UsageError(f"{path}: not a studygen manifest")
-            joined.merge(part)
+            joined.merge(Manifest.load(path))
         write_atomic(out, joined.to_json().encode())
     except StudygenError as exc:
         err(f"error: {exc}")

@@ -13,7 +13,6 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from studygen.cli import app
-from studygen.manifest import shard_of
 
 EPOCH = "1764288000"
 CELL = """
@@ -196,7 +195,7 @@ def test_shards_build_each_source_once_and_the_same_bytes(
     whole = sums(root / "whole")
     whole.pop("manifest.json")
     assert joined == whole
-    assert shard_of("source/s0.yaml", 3) == shard_of("source/s0.yaml", 3)
+    assert len(list((root / "shard1").glob("*/*.pdf"))) == 2  # a third of the sources each
     run("manifest", "merge", *(f"shard{p}/manifest.json" for p in (1, 2, 3)), "-o", "joined.json")
     assert (root / "joined.json").read_bytes() == (root / "whole/manifest.json").read_bytes()
 
@@ -234,3 +233,24 @@ def test_a_manifest_naming_files_outside_is_refused(cells: Path) -> None:
     path.write_text(json.dumps(data))
     assert "leads out of build/" in run("clean", code=2)
     assert (cells / "source/atome.yaml").is_file()
+
+
+def test_the_release_workflow_builds_shards_and_publishes_the_manifest() -> None:
+    from ruamel.yaml import YAML
+
+    path = Path(__file__).resolve().parent.parent / ".github/workflows/release.yml"
+    workflow = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    assert workflow["on"]["push"]["tags"] == ["v*"]
+    jobs = workflow["jobs"]
+    assert jobs["build"]["needs"] == "check" and jobs["release"]["needs"] == "build"
+    shards = jobs["build"]["strategy"]["matrix"]["shard"]
+    assert shards == list(range(1, int(workflow["env"]["SHARDS"]) + 1))
+    steps = {step.get("name"): step.get("run", "") for step in jobs["build"]["steps"]}
+    build_step = steps["Build this runner's share of the sources"]
+    assert (
+        "SOURCE_DATE_EPOCH" in build_step and '--shard "${{ matrix.shard }}/$SHARDS"' in build_step
+    )
+    assert "studygen check" in str(jobs["check"]["steps"])
+    release = " ".join(step.get("run", "") for step in jobs["release"]["steps"])
+    assert "studygen manifest merge" in release and "gh release create" in release
+    assert "release/manifest.json" in release
