@@ -141,7 +141,7 @@ def _run(sources: list[Path], options: BuildOptions, reporter: Reporter, write: 
     try:
         for outcome in outcomes:
             if outcome.fatal is not None:
-                raise UsageError(outcome.fatal)
+                raise outcome.fatal
             _apply(outcome, options, report, reporter, write)
             notices.update(dict.fromkeys(outcome.notices))
             if write and not outcome.problems:
@@ -197,7 +197,7 @@ def attempt(
             ))  # fmt: skip
         outcome.skipped, outcome.used = prepared.skipped, prepared.used
     except UsageError as exc:
-        outcome.fatal = str(exc)  # the command itself is wrong: no other source would build
+        outcome.fatal = exc  # the command itself is wrong: no other source would build
     except (limits.TimedOut, MemoryError) as exc:
         message = (
             f"{path}: did not finish in {options.timeout:g} s (timeout in studygen.toml, "

@@ -330,6 +330,30 @@ def render_pdf(
     return Rendered(document, warnings, identifier, variant, fetcher, earlier_refusals=refused)
 
 
+def spliced(first: Rendered, second: Rendered, document: Any) -> Rendered:
+    """``document``, made of pages of two layouts, with what both said and were refused."""
+    return Rendered(
+        document, [*first.warnings, *second.warnings], first.identifier, first.variant,
+        _Fetchers(first.fetcher, second.fetcher),
+        earlier_refusals=[*first.earlier_refusals, *second.earlier_refusals],
+    )  # fmt: skip
+
+
+class _Fetchers:
+    """The refusals and files served of two layouts' URL fetchers, as one."""
+
+    def __init__(self, *fetchers: Any) -> None:
+        self.fetchers = [fetcher for fetcher in fetchers if fetcher is not None]
+
+    @property
+    def refusals(self) -> list[tuple[str, str]]:
+        return [refusal for fetcher in self.fetchers for refusal in fetcher.refusals]
+
+    @property
+    def served(self) -> list[str]:
+        return [path for fetcher in self.fetchers for path in fetcher.served]
+
+
 def marked_boxes(document: Any, attribute: str) -> Iterator[tuple[int, str, Any]]:
     """(page index, value, box) for each box an element marked ``attribute`` made itself.
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from studygen.errors import UsageError
+
 if TYPE_CHECKING:
     from studygen.config import BuildOptions
     from studygen.errors import Reporter
@@ -49,7 +51,7 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     used: list[str] = field(default_factory=list)  # files the source read (decks)
     notices: list[str] = field(default_factory=list)  # about the machine
-    fatal: str | None = None  # the command itself is wrong: a UsageError's message
+    fatal: UsageError | None = None  # the command itself is wrong: raised again by the build
 
 
 class Recorder:
@@ -114,8 +116,10 @@ def run(
         for path in paths:
             yield work(path, options, engine, write, live)
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    if fork:  # imported once here, shared by every worker forked from this process
+        import weasyprint  # noqa: F401
+    context = multiprocessing.get_context("fork" if fork else "spawn")
     with ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_start, initargs=(options, write, work)
     ) as pool:
