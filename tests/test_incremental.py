@@ -254,3 +254,23 @@ def test_the_release_workflow_builds_shards_and_publishes_the_manifest() -> None
     release = " ".join(step.get("run", "") for step in jobs["release"]["steps"])
     assert "studygen manifest merge" in release and "gh release create" in release
     assert "release/manifest.json" in release
+
+
+def test_pages_kept_from_the_first_pass_are_the_bytes_of_a_full_relayout(
+    project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    long_back = "Une réponse longue qui ne tient pas à la taille par défaut. " * 9
+    cards = "".join(
+        f"  - front: Question {n} ?\n    back: {long_back if n == 3 else f'Réponse {n}.'}\n"
+        for n in range(1, 13)
+    )
+    root = project({"source/deck.yaml": plain("Paquet") + "flashcards:\n" + cards})
+    (root / "theme/flashcards").mkdir(parents=True)  # a theme: every page laid out again
+    said = run("build", "--only", "flashcards", "--out", "kept", "-v")
+    assert "1 full layout pass and" in said  # the pages without a shrunk face were kept
+    run("build", "--only", "flashcards", "--out", "whole", "--templates", "theme")
+    kept = (root / "kept/deck/flashcards.pdf").read_bytes()
+    assert kept == (root / "whole/deck/flashcards.pdf").read_bytes()
+    reader = PdfReader(root / "kept/deck/flashcards.pdf")
+    assert len(reader.pages) == 4 and "Question 12" in reader.pages[2].extract_text()
