@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,15 +39,24 @@ def project(folder: Path, count: int) -> Path:
     return folder
 
 
+CPU: dict[str, list[float]] = {}
+
+
 def studygen(folder: Path, *args: str) -> float:
-    """Wall time of one ``studygen build`` in ``folder``."""
+    """Wall time of one ``studygen build`` in ``folder``; its CPU time (all its processes)
+    goes to ``CPU`` under the same arguments."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1764288000", "PYTHONPATH": str(REPO)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "studygen", "build", "-q", *args],
         cwd=folder, env=env, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    CPU.setdefault(" ".join(args), []).append(cpu)
+    return wall
 
 
 def spin(_: int) -> int:
@@ -69,11 +79,20 @@ def control(tasks: int, jobs: int) -> float:
     return time.perf_counter() - start
 
 
-def line(what: str, times: list[float]) -> str:
+def line(what: str, times: list[float], cpu: list[float] | None) -> str:
+    spent = f"   CPU {statistics.median(cpu):7.2f} s" if cpu else ""
     return (
-        f"{what:44} {statistics.median(times):8.2f} s   "
-        f"({min(times):.2f}–{max(times):.2f}, {len(times)} runs)"
+        f"{what:36} wall {statistics.median(times):7.2f} s "
+        f"({min(times):.2f}–{max(times):.2f}){spent}"
     )
+
+
+FLAGS = {
+    "full build (--force, --jobs 1)": ("--force", "--jobs", "1"),
+    "no-change build (--jobs 1)": ("--jobs", "1"),
+    "handouts, --jobs 1 (--force)": ("--force", "--jobs", "1", "--only", "handout"),
+    "handouts, --jobs 2 (--force)": ("--force", "--jobs", "2", "--only", "handout"),
+}
 
 
 def main() -> None:
@@ -87,19 +106,15 @@ def main() -> None:
         folder = project(Path(tmp), args.sources)
         studygen(folder, "--jobs", "1", "--only", "handout")  # warm the disk cache
         for _ in range(args.rounds):
-            runs = {
-                "full build (--force, --jobs 1)": ("--force", "--jobs", "1"),
-                "no-change build (--jobs 1)": ("--jobs", "1"),
-                "handouts, --jobs 1 (--force)": ("--force", "--jobs", "1", "--only", "handout"),
-                "handouts, --jobs 2 (--force)": ("--force", "--jobs", "2", "--only", "handout"),
-            }
-            for what, flags in runs.items():
+            for what, flags in FLAGS.items():
                 times.setdefault(what, []).append(studygen(folder, *flags))
             times.setdefault("control, 1 process", []).append(control(args.sources, 1))
             times.setdefault("control, 2 processes", []).append(control(args.sources, 2))
-    print(f"{args.sources} sources, {args.rounds} interleaved rounds, {os.cpu_count()} cores")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"{args.sources} sources, {args.rounds} interleaved rounds, {os.cpu_count()} cores, "
+          f"load average {load} at the end")  # fmt: skip
     for what, measured in times.items():
-        print(line(what, measured))
+        print(line(what, measured, CPU.get(" ".join(FLAGS.get(what, ())))))
 
     def median(what: str) -> float:
         return statistics.median(times[what])
