@@ -3,15 +3,17 @@
 The work on one source ends in an :class:`Outcome`: plain data — the PDF bytes, and
 every message in the order it was said — so ``build.py`` writes and reports outcomes in
 the order of the sources whichever process made them, and ``--jobs 4`` writes the same
-bytes as ``--jobs 1``. Workers are forked where the system can (one WeasyPrint import,
-shared with the parent), and each keeps one font configuration for all its sources. The
-time budget per source (``limits.deadline``) runs in the worker that lays it out.
+bytes as ``--jobs 1``. Workers are forked on Linux (one WeasyPrint import, shared with
+the parent), started afresh elsewhere; each keeps one font configuration for all its
+sources. The time budget per source (``limits.deadline``) runs in the worker that lays it
+out.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -116,7 +118,7 @@ def run(
         for path in paths:
             yield work(path, options, engine, write, live)
         return
-    fork = "fork" in multiprocessing.get_all_start_methods()
+    fork = forks()
     if fork:  # imported once here, shared by every worker forked from this process
         import weasyprint  # noqa: F401
     context = multiprocessing.get_context("fork" if fork else "spawn")
@@ -137,6 +139,12 @@ def run(
             done += 1
             live.progress(f"laid out {done} of {len(paths)} sources on {jobs} processes")
             yield outcome
+
+
+def forks() -> bool:
+    """Whether workers are forked: on Linux; macOS's system libraries are not safe to fork
+    once loaded, and Windows cannot."""
+    return sys.platform.startswith("linux")
 
 
 def _start(options: BuildOptions, write: bool, work: Work) -> None:
