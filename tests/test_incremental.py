@@ -274,3 +274,18 @@ def test_pages_kept_from_the_first_pass_are_the_bytes_of_a_full_relayout(
     assert kept == (root / "whole/deck/flashcards.pdf").read_bytes()
     reader = PdfReader(root / "kept/deck/flashcards.pdf")
     assert len(reader.pages) == 4 and "Question 12" in reader.pages[2].extract_text()
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (("--jobs", "0"), '"jobs" must be a number of processes, 1 to 256'),
+        (("--shard", "3/2"), 'shard "3/2" must be K/N with 1 <= K <= N'),
+        (("--shard", "un"), 'shard "un" must be K/N'),
+    ],
+)
+def test_wrong_jobs_or_shard_is_a_usage_error(
+    cells: Path, flags: tuple[str, str], message: str
+) -> None:
+    assert message in run("build", *flags, code=2)
+    assert not (cells / "build").exists()
