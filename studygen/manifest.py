@@ -210,6 +210,12 @@ class Manifest:
 
     def current(self, context: Context, path: Path, only: tuple[str, ...]) -> list[str] | None:
         """The files of ``path``'s outputs when every one in ``only`` is up to date, else None."""
+        try:
+            return self._current(context, path, only)
+        except (KeyError, TypeError, AttributeError, ValueError, UsageError):  # edited by hand
+            return None
+
+    def _current(self, context: Context, path: Path, only: tuple[str, ...]) -> list[str] | None:
         key = context.key(path)
         files = []
         for name in only:
@@ -223,7 +229,7 @@ class Manifest:
                 return None
             if "skipped" in record:
                 continue
-            target = context.out / record["file"]
+            target = listed_file(context.out, record["file"])
             if target.is_symlink() or sha256_file(target) != record["sha256"]:
                 return None
             files.append(record["file"])

@@ -289,3 +289,16 @@ def test_wrong_jobs_or_shard_is_a_usage_error(
 ) -> None:
     assert message in run("build", *flags, code=2)
     assert not (cells / "build").exists()
+
+
+def test_a_manifest_edited_by_hand_only_makes_the_build_start_over(cells: Path) -> None:
+    run("build", "--only", "handout")
+    path = cells / "build/manifest.json"
+    data = json.loads(path.read_text())
+    del data["outputs"][0]["sha256"]
+    data["outputs"][1]["file"] = "../../elsewhere.pdf"
+    path.write_text(json.dumps(data))
+    assert run("build", "--only", "handout").count("wrote") == 2
+    path.write_text("{not json")
+    assert run("build", "--only", "handout", "--jobs", "1").count("wrote") == 2
+    assert "2 up to date" in run("build", "--only", "handout")
