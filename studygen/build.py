@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studygen import confine, formula_pdf, limits, outputs, pdf
+from studygen import confine, formula_pdf, limits, manifest, outputs, pdf, workers
 from studygen.config import BuildOptions
 from studygen.errors import (
     Problem,
@@ -49,6 +49,8 @@ class Report:
     built_sources: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # about sources, that never fail them
     notices: list[str] = field(default_factory=list)  # about the machine, once per run
+    current_sources: list[Path] = field(default_factory=list)  # nothing changed: not laid out
+    up_to_date: list[Path] = field(default_factory=list)  # their PDFs
     seconds: float = 0.0
 
     @property
@@ -88,6 +90,8 @@ class Prepared:
     made: dict[str, tuple[Made, bytes]]
     warnings: list[Problem]
     notes: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # outputs left out, and why
+    used: list[str] = field(default_factory=list)  # files read with the source (decks)
 
 
 def build(sources: list[Path], options: BuildOptions, reporter: Reporter | None = None) -> Report:
@@ -117,46 +121,139 @@ def _run(sources: list[Path], options: BuildOptions, reporter: Reporter, write: 
             f"holds, at {limits.PAGE_MEMORY // 2**20} MB a page"
         )
         options = options.model_copy(update={"max_pages": cap})
-    engine = pdf.Engine()
+    context = manifest.Context.of(options)
+    if options.shard is not None:
+        mine = manifest.share([context.key(p) for p in sources], *options.shard)
+        sources = [path for path in sources if context.key(path) in mine]
+    known = manifest.Manifest.read(options.out)
+    stale = []
     for path in sources:
-        try:
-            escape = confine.escaping_link(path, project)
-            if escape:
-                raise SourceError.single(path, 0, 0, confine.through(path, escape))
-            with limits.deadline(options.timeout):
-                prepared = prepare(path, options, engine, reporter)
-            for note in prepared.notes:
-                report.notes.append(note)
-                reporter.source_note(note)
-            if prepared.warnings and (options.strict or not write):
-                raise SourceError(prepared.warnings)
-            for warning in prepared.warnings:
-                report.warnings.append(str(warning))
-                reporter.warning(str(warning))
-            if write:
-                _write(path, prepared, options, report, reporter)
-            report.built_sources.append(path)
-        except UsageError:
-            raise  # the command itself is wrong: no other source would build either
-        except (limits.TimedOut, MemoryError) as exc:
-            report.failed_sources.append(path)
-            message = (
-                f"{path}: did not finish in {options.timeout:g} s (timeout in studygen.toml, "
-                "or --timeout)"
-                if isinstance(exc, limits.TimedOut)
-                else f"{path}: ran out of memory"
-            )
-            report.problems.append(printable(message))
-            reporter.problem(printable(message))
-        except StudygenError as exc:
-            report.failed_sources.append(path)
-            problems = exc.problems if isinstance(exc, SourceError) else [exc]
-            for problem in problems:
-                report.problems.append(str(problem))
-                reporter.problem(str(problem))
-    report.notices = pdf.machine_notices()
+        files = None if options.force else known.current(context, path, options.only)
+        if files is None:
+            stale.append(path)
+            continue
+        report.current_sources.append(path)
+        report.up_to_date += [options.out / name for name in files]
+        _replay(known.sources.get(context.key(path), {}), path, report, reporter, write)
+    outcomes = workers.run(stale, options, write, attempt, pdf.Engine(), reporter)
+    notices: dict[str, None] = {}
+    changed = False
+    try:
+        for outcome in outcomes:
+            if outcome.fatal is not None:
+                raise outcome.fatal
+            _apply(outcome, options, report, reporter, write)
+            notices.update(dict.fromkeys(outcome.notices))
+            if write and not outcome.problems:
+                known.forget(context.key(outcome.path), options.only)
+                known.record(context, outcome.path, outcome)
+                changed = True
+    finally:
+        if changed or (write and options.shard and not sources):  # an empty share too
+            # what was written so far, even when the command stops
+            known.write(options.out)
+    report.notices = list(dict.fromkeys([*notices, *pdf.machine_notices()]))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _replay(
+    record: dict[str, list[str]], path: Path, report: Report, reporter: Reporter, write: bool
+) -> None:
+    """An up-to-date source says again what its build said; ``check`` fails on its warnings."""
+    for note in record.get("notes", []):
+        report.notes.append(note)
+        reporter.source_note(note)
+    for warning in record.get("warnings", []):
+        (report.warnings if write else report.problems).append(warning)
+        (reporter.warning if write else reporter.problem)(warning)
+    if not write and record.get("warnings"):
+        report.current_sources.remove(path)
+        report.failed_sources.append(path)
+
+
+def attempt(
+    path: Path, options: BuildOptions, engine: pdf.Engine, write: bool, live: Reporter | None
+) -> workers.Outcome:
+    """Everything but writing, for one source: its outcome, never an exception."""
+    recorder = workers.Recorder(live)
+    outcome = workers.Outcome(path)
+    try:
+        escape = confine.escaping_link(path, confine.project_root(options.config_file))
+        if escape:
+            raise SourceError.single(path, 0, 0, confine.through(path, escape))
+        with limits.deadline(options.timeout):
+            prepared = prepare(path, options, engine, recorder)
+        outcome.notes = prepared.notes
+        if prepared.warnings and (options.strict or not write):
+            raise SourceError(prepared.warnings)
+        outcome.warnings = [str(warning) for warning in prepared.warnings]
+        for name, (made, data) in prepared.made.items():
+            target = output_path(options.out, path, outputs.get(name).file_name)
+            served = made.rendered.fetcher.served if made.rendered.fetcher else []
+            outcome.products.append(workers.Product(
+                name, target.relative_to(options.out).as_posix(), data, made.rendered.pages,
+                list(made.notes), [p for p in served if not _template_file(p, options)],
+            ))  # fmt: skip
+        outcome.skipped, outcome.used = prepared.skipped, prepared.used
+    except UsageError as exc:
+        outcome.fatal = exc  # the command itself is wrong: no other source would build
+    except (limits.TimedOut, MemoryError) as exc:
+        message = (
+            f"{path}: did not finish in {options.timeout:g} s (timeout in studygen.toml, "
+            "or --timeout)"
+            if isinstance(exc, limits.TimedOut)
+            else f"{path}: ran out of memory"
+        )
+        outcome.problems.append(printable(message))
+    except StudygenError as exc:
+        problems = exc.problems if isinstance(exc, SourceError) else [exc]
+        outcome.problems += [str(problem) for problem in problems]
+    outcome.said = recorder.said
+    outcome.notices = pdf.machine_notices()
+    return outcome
+
+
+def _template_file(path: str, options: BuildOptions) -> bool:
+    """A file of the templates or the theme: the manifest hashes those folders whole."""
+    return any(
+        Path(path).is_relative_to(folder.resolve()) for folder in template_dirs(options.templates)
+    )
+
+
+def _apply(
+    outcome: workers.Outcome, options: BuildOptions, report: Report, reporter: Reporter, write: bool
+) -> None:
+    """Report a source's outcome and write its PDFs, in the order of the sources."""
+    path = outcome.path
+    for method, text in outcome.said:
+        getattr(reporter, method)(text)
+    for note in outcome.notes:
+        report.notes.append(note)
+        reporter.source_note(note)
+    if not outcome.problems:
+        for warning in outcome.warnings:
+            report.warnings.append(warning)
+            reporter.warning(warning)
+        try:
+            for product in outcome.products if write else ():
+                target = options.out / product.file
+                write_atomic(target, product.data, options.out)
+                report.written.append(Written(target, product.pages))
+                reporter.wrote(target, product.pages)
+                for note in product.notes:
+                    reporter.note(note)
+        except UsageError:
+            raise
+        except StudygenError as exc:
+            outcome.problems = [str(exc)]
+    if outcome.problems:
+        report.failed_sources.append(path)
+        for problem in outcome.problems:
+            report.problems.append(problem)
+            reporter.problem(problem)
+    else:
+        report.built_sources.append(path)
 
 
 def prepare(path: Path, options: BuildOptions, engine: pdf.Engine, reporter: Reporter) -> Prepared:
@@ -169,15 +266,18 @@ def prepare(path: Path, options: BuildOptions, engine: pdf.Engine, reporter: Rep
     for detail in source.details if options.verbose else ():
         reporter.note(f"{path}: {detail}")
     laid_out: dict[str, Made] = {}
+    skipped: dict[str, str] = {}
     listed = options.outputs if source.doc.outputs is None else source.doc.outputs
     for name in outputs.selected(options.only, listed):
         output = outputs.get(name)
         if not output.wanted(source):
-            reporter.note(f"{path}: no {name.replace('-', ' ')} in this source, skipped")
+            skipped[name] = f"no {name.replace('-', ' ')} in this source"
+            reporter.note(f"{path}: {skipped[name]}, skipped")
             continue
         reporter.progress(f"{path}: {name}")
         made = output.make(Job(name, source, options, engine))
         if isinstance(made, Skipped):
+            skipped[name] = made.reason
             reporter.note(f"{path}: {made.reason}")
         else:
             laid_out[name] = made
@@ -188,7 +288,8 @@ def prepare(path: Path, options: BuildOptions, engine: pdf.Engine, reporter: Rep
     warnings += formula_pdf.source_problems(source)
     for name, made in laid_out.items():
         warnings += formula_pdf.layout_problems(source, name, made.rendered.document)
-    return Prepared(finished, warnings, [str(note) for note in source.notes])
+    used = sorted({str(origin) for origin, _ in source.origins.values()})
+    return Prepared(finished, warnings, [str(n) for n in source.notes], skipped, used)
 
 
 def read_options(options: BuildOptions) -> ReadOptions:
@@ -208,19 +309,6 @@ def _pdf_bytes(source: Source, name: str, made: Made) -> bytes:
         raise SourceError(pdf.refusal_problems(source, exc.refusals)) from None
     made.warnings += pdf.warning_problems(source, name, made.rendered.warnings[seen:])
     return data
-
-
-def _write(
-    path: Path, prepared: Prepared, options: BuildOptions, report: Report, reporter: Reporter
-) -> None:
-    for name, (made, data) in prepared.made.items():
-        target = output_path(options.out, path, outputs.get(name).file_name)
-        write_atomic(target, data, options.out)
-        pages = made.rendered.pages
-        report.written.append(Written(target, pages))
-        reporter.wrote(target, pages)
-        for note in made.notes:
-            reporter.note(note)
 
 
 def _check_words(source: Source) -> None:

@@ -278,6 +278,19 @@ def build(
         float | None,
         typer.Option("--timeout", help=_literal("Seconds one source may take [default: 300].")),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", help=_literal("Sources laid out at once [default: every usable core].")
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild every output, even those up to date.")
+    ] = False,
+    shard: Annotated[
+        str | None,
+        typer.Option("--shard", help="Build share K of N (K/N): one runner of a CI matrix."),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more.")] = False,
     quiet: Annotated[
         bool,
@@ -290,13 +303,22 @@ def build(
     report = _run(lambda: _run_build(sources, flags, reporter, write=True))
     reporter.close()
     _notices(report.notices)
-    total = len(report.built_sources) + len(report.failed_sources)
+    current = len(report.current_sources)
+    total = len(report.built_sources) + len(report.failed_sources) + current
     summary = (
         f"{len(report.written)} PDF{'s' if len(report.written) != 1 else ''} from "
         f"{len(report.built_sources)} of {total} source{'s' if total != 1 else ''} "
         f"in {report.seconds:.1f} s"
     )
-    if report.ok:
+    if current:
+        up_to_date = f"{len(report.up_to_date)} up to date"
+        summary = f"{summary}; {up_to_date}" if report.written or not report.ok else (
+            f"{up_to_date} ({current} source{'s' if current != 1 else ''}), nothing to build "
+            f"in {report.seconds:.2f} s"
+        )  # fmt: skip
+    if report.ok and not report.written and current:
+        typer.secho(summary, fg=typer.colors.GREEN)
+    elif report.ok:
         typer.secho(f"built {summary}", fg=typer.colors.GREEN)
     else:
         _err(f"failed: {len(report.failed_sources)} source(s) with errors; built {summary}")
@@ -317,7 +339,7 @@ FLAG_NAMES = (
     "out", "only", "paper", "templates", "strict", "verbose", "pdf_variant", "toc", "separator",
     "card_separator", "cards", "card_size", "printer_margin", "duplex", "back_offset", "printer",
     "cut_marks", "tags", "cards_only", "summary_include", "summary_min_size", "front", "back",
-    "header", "media", "lang", "timeout", "theme", "link_addresses",
+    "header", "media", "lang", "timeout", "theme", "link_addresses", "jobs", "force", "shard",
 )  # fmt: skip
 
 
@@ -353,6 +375,8 @@ def check(**given: Any) -> None:
     if given.get("verbose"):
         for path in report.built_sources:
             typer.echo(f"ok {path}")
+        for path in report.current_sources:
+            typer.echo(f"ok {path} (unchanged since it was built)")
     if not report.ok:
         raise typer.Exit(1)
 
@@ -472,6 +496,10 @@ def schema() -> None:
 
 # Commands around a build (themes, preview) live in their own module and join ``app``.
 from studygen import commands as _commands  # noqa: E402,F401
+from studygen.manifest_cli import clean, manifest_app  # noqa: E402  (commands after build's)
+
+app.command()(clean)
+app.add_typer(manifest_app)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -192,6 +193,21 @@ def _theme(value: Any, info: ValidationInfo) -> str:
     return text
 
 
+def _shard(value: Any) -> tuple[int, int]:
+    if isinstance(value, tuple) and len(value) == 2:
+        return value
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", str(value))
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise ValueError(f'shard "{value}" must be K/N with 1 <= K <= N, e.g. 2/4')
+    return int(match[1]), int(match[2])
+
+
+def _jobs(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 256:
+        raise ValueError('"jobs" must be a number of processes, 1 to 256')
+    return value
+
+
 def _language(value: Any) -> str:
     from studygen.model import _LANG_RE
 
@@ -252,6 +268,10 @@ class BuildOptions(BaseModel):
     media: Annotated[Path | None, BeforeValidator(_folder)] = None
     lang: Annotated[str | None, BeforeValidator(_language)] = None
     timeout: Annotated[float, _number(1, 86400, "seconds")] = DEFAULT_TIMEOUT
+    # How a build runs, never what it makes (see build_cache.py, workers.py).
+    jobs: Annotated[int | None, BeforeValidator(_jobs)] = None  # None: every usable core
+    force: Flag = False
+    shard: Annotated[tuple[int, int] | None, BeforeValidator(_shard)] = None
     config_file: Path | None = None
 
     def but(self, **changes: Any) -> BuildOptions:
@@ -260,7 +280,7 @@ class BuildOptions(BaseModel):
 
 
 # Settings only the command line gives: they are about one run, not about the project.
-COMMAND_LINE_ONLY = frozenset({"verbose", "tags", "cards_only"})
+COMMAND_LINE_ONLY = frozenset({"verbose", "tags", "cards_only", "force", "shard"})
 FILE_KEYS = frozenset(BuildOptions.model_fields) - COMMAND_LINE_ONLY - {"config_file"}
 COMMAND_LINE_KEYS = frozenset(BuildOptions.model_fields) - {"printers", "config_file"}
 

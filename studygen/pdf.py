@@ -154,6 +154,7 @@ def confined_fetcher(roots: Sequence[Path]) -> Any:
 
     class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
         refusals: list[tuple[str, str]]
+        served: list[str]
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             try:
@@ -183,10 +184,13 @@ def confined_fetcher(roots: Sequence[Path]) -> Any:
                 raise _Refused("refused a symbolic link loop")
             if not any(target.is_relative_to(root) for root in resolved_roots):
                 raise _Refused("refused a file outside the project")
-            return URLFetcherResponse(target.as_uri(), _read_regular_file(target))
+            data = _read_regular_file(target)
+            self.served.append(str(target))
+            return URLFetcherResponse(target.as_uri(), data)
 
     fetcher = ConfinedFetcher(timeout=5, allowed_protocols=("file", "data"))
     fetcher.refusals = []
+    fetcher.served = []  # the files it served, for the build's manifest
     return fetcher
 
 
@@ -327,6 +331,30 @@ def render_pdf(
     """Lay out HTML; the PDF is written when ``.pdf`` is first read."""
     document, warnings, fetcher, refused = layout(html, base_url, stylesheets, roots, engine)
     return Rendered(document, warnings, identifier, variant, fetcher, earlier_refusals=refused)
+
+
+def spliced(first: Rendered, second: Rendered, document: Any) -> Rendered:
+    """``document``, made of pages of two layouts, with what both said and were refused."""
+    return Rendered(
+        document, [*first.warnings, *second.warnings], first.identifier, first.variant,
+        _Fetchers(first.fetcher, second.fetcher),
+        earlier_refusals=[*first.earlier_refusals, *second.earlier_refusals],
+    )  # fmt: skip
+
+
+class _Fetchers:
+    """The refusals and files served of two layouts' URL fetchers, as one."""
+
+    def __init__(self, *fetchers: Any) -> None:
+        self.fetchers = [fetcher for fetcher in fetchers if fetcher is not None]
+
+    @property
+    def refusals(self) -> list[tuple[str, str]]:
+        return [refusal for fetcher in self.fetchers for refusal in fetcher.refusals]
+
+    @property
+    def served(self) -> list[str]:
+        return [path for fetcher in self.fetchers for path in fetcher.served]
 
 
 def marked_boxes(document: Any, attribute: str) -> Iterator[tuple[int, str, Any]]:

@@ -398,7 +398,8 @@ def test_killed_builds_leave_the_old_pdf_or_the_new_one(layout: dict[str, Path])
     for _ in range(8):
         if caught == 2:
             break
-        child = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL)
+        # --force: the source is unchanged, and an up-to-date PDF would not be written again
+        child = subprocess.Popen([*command, "--force"], cwd=project, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while child.poll() is None and time.monotonic() < deadline:
             if any(folder.glob(".handout.pdf.*.tmp")):  # the new PDF is being written
@@ -467,7 +468,8 @@ def test_outputs_are_named_after_files_and_never_leave_the_output_folder(
     assert result.exit_code == 1
     assert "cannot name an output folder after this file name" in result.output
     assert (layout["project"] / "build" / "cours" / "handout.pdf").is_file()
-    assert sorted(p.name for p in (layout["project"] / "build").iterdir()) == ["cours"]
+    built = sorted(p.name for p in (layout["project"] / "build").iterdir())
+    assert built == ["cours", "manifest.json"]
     assert not list(layout["outside"].glob("pwned*"))
 
 

@@ -6,7 +6,7 @@ template as numbers); the type size of each face from ``face_fit``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studygen import pdf
@@ -183,10 +183,36 @@ def lay_out_sheets(job: Job) -> Sheets:
     sizes = {faces[face_id]: size for face_id, size in fit.sizes.items()}
     clipped = sorted(faces[face_id] for face_id in fit.overflowing)
     rendered = first[0]
+    full = fit.full_passes
     if fit.changed:
-        rendered = job.lay_out(context(doc, plan, sizes, frozenset(clipped)))
-    full = fit.full_passes + (1 if fit.changed else 0)
+        rendered, whole = _relay_changed_pages(job, plan, rendered, sizes, frozenset(clipped))
+        full += whole
     return Sheets(rendered, plan, full, fit.partial_passes, sizes, clipped)
+
+
+def _relay_changed_pages(
+    job: Job, plan: Plan, first: pdf.Rendered, sizes: dict[Face, float], clipped: frozenset[Face]
+) -> tuple[pdf.Rendered, int]:
+    """The sheets with their fitted sizes: only pages holding a face whose size changed are
+    laid out again, the others kept from the first pass (they would come out the same).
+
+    Returns the document and 1 when it took a whole layout pass (a theme may number the
+    pages, so with a theme every page is laid out again), else 0.
+    """
+    doc = job.source.doc
+    changed = {face for face, size in sizes.items() if size != face.default_size} | clipped
+    numbers = [
+        number
+        for number, page in enumerate(plan.pages)
+        if any(c.index is not None and Face(c.index, c.face) in changed for c in page.cells)
+    ]
+    if job.options.templates is not None or len(numbers) == len(plan.pages):
+        return job.lay_out(context(doc, plan, sizes, clipped)), 1
+    subset = replace(plan, pages=tuple(plan.pages[n] for n in numbers))
+    again = job.lay_out(context(doc, subset, sizes, clipped))
+    relaid = dict(zip(numbers, again.document.pages, strict=True))
+    pages = [relaid.get(n, page) for n, page in enumerate(first.document.pages)]
+    return pdf.spliced(first, again, first.document.copy(pages)), 0
 
 
 class Flashcards:
