@@ -1,4 +1,5 @@
-"""The commands around a build: the themes available, and pictures of pages (``preview``).
+"""The commands around a build: card layouts, the calibration sheet, starter files, the
+schema, the themes available, and pictures of pages (``preview``).
 
 They join the command line of ``cli.py`` (its ``app``), which stays the one place where
 errors become exit codes.
@@ -6,15 +7,111 @@ errors become exit codes.
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from studygen.cli import Output, SourcesArg, _flags, _run, _run_build, _value, app
+from studygen.cli import (
+    CalibrationDuplex,
+    Output,
+    PaperName,
+    SourcesArg,
+    _flags,
+    _run,
+    _run_build,
+    _value,
+    app,
+)
 from studygen.terminal import TerminalReporter
 from studygen.terminal import err as _err
 from studygen.terminal import notices as _notices
+
+
+@app.command()
+def layouts() -> None:
+    """List the flashcard layout presets: card size and cards per sheet."""
+    from studygen.outputs.card_geometry import PRESETS
+
+    typer.echo(
+        f"{'layout':<12} {'paper':<22} {'card (mm)':<14} {'grid':<6} {'per sheet':>9}  description"
+    )
+    for layout in PRESETS.values():
+        size = f"{layout.card_width:.1f} × {layout.card_height:.1f}"
+        grid = f"{layout.columns}×{layout.rows}"
+        typer.echo(
+            f"{layout.name:<12} {layout.paper.name:<22} {size:<14} {grid:<6} "
+            f"{layout.per_sheet:>9}  {layout.description}"
+        )
+    typer.echo(
+        "custom: --card-size WxH(mm|cm|in) on --paper, inside --printer-margin (default 5 mm)"
+    )
+
+
+@app.command()
+def calibrate(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the sheet.")] = Path(
+        "calibration.pdf"
+    ),
+    paper: Annotated[
+        PaperName, typer.Option("--paper", help="Paper size.", case_sensitive=False)
+    ] = "a4",
+    duplex: Annotated[
+        CalibrationDuplex,
+        typer.Option(
+            "--duplex", help="long-edge or short-edge, as you will print.", case_sensitive=False
+        ),
+    ] = "long-edge",
+) -> None:
+    """Write a one-sheet PDF to measure your printer's front/back offset."""
+    from studygen.outputs.calibration import write_calibration
+
+    def action() -> Path:
+        return write_calibration(out, str(_value(paper)), str(_value(duplex)))
+
+    written = _run(action)
+    typer.echo(f"wrote {written}")
+    typer.echo(
+        "Print it double-sided at 100 % (no fit to page), hold the sheet against a window with "
+        "the front facing you, and read where the back's cross lies on the front's scales. "
+        "Put the two numbers in studygen.toml: back_offset = [X, Y], or pass --back-offset X,Y."
+    )
+
+
+class Format(str, Enum):
+    """Source formats ``studygen new`` can write."""
+
+    yaml = "yaml"
+    md = "md"
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="File name of the new source, e.g. cours-1.")],
+    lang: Annotated[str, typer.Option("--lang", help="Language of the document.")] = "fr",
+    fmt: Annotated[Format, typer.Option("--format", help="YAML or Markdown.")] = Format.yaml,
+) -> None:
+    """Write a commented starter study file in source/ that builds as it is."""
+    from studygen.config import resolve_options
+    from studygen.starter import write_starter
+
+    def action() -> list[Path]:
+        options = resolve_options(Path.cwd())
+        return write_starter(options.source_dir, name, lang, fmt.value)
+
+    written = _run(action)
+    for path in written:
+        typer.echo(f"wrote {path}")
+    typer.echo(f"build it with: studygen build {written[0]}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the YAML source format (for editor completion)."""
+    from studygen.model import json_schema
+
+    typer.echo(json_schema())
 
 
 @app.command()
