@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studygen import confine, export
-from studygen.build import discover, read_options
+from studygen.build import discover
 from studygen.config import resolve_options
 from studygen.errors import SourceError, StudygenError, UsageError
+from studygen.making import read_options
 from studygen.sources.loader import load_source
 from studygen.write import check_stems, output_path, write_atomic
 

@@ -471,8 +471,8 @@ def test_links_inside_the_project_stay_relative(tmp_path: Path) -> None:
 
 def test_cards_from_any_reader_face_the_word_limit(tmp_path: Path) -> None:
     """A reader that is not a text file (no raw scan) still cannot pass a 100,000-char word."""
-    from studygen.build import _check_words
     from studygen.errors import SourceError
+    from studygen.making import _check_words
     from studygen.model import Flashcard
     from studygen.sources.loader import load_source
 
