@@ -95,9 +95,8 @@ def _text(value: Any, info: ValidationInfo) -> str:
 
 def _number(low: float, high: float, unit: str) -> BeforeValidator:
     def check(value: Any, info: ValidationInfo) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f'"{info.field_name}" must be a number of {unit}, {low:g} to {high:g}')
-        if not low <= value <= high:
+        number = not isinstance(value, bool) and isinstance(value, (int, float))
+        if not number or not low <= value <= high:
             raise ValueError(f'"{info.field_name}" must be a number of {unit}, {low:g} to {high:g}')
         return float(value)
 

@@ -20,8 +20,8 @@ _A = re.compile(r"^[ \t]*[Aa][ \t\u00a0\u202f]*:(?!:)")
 _TAGS = re.compile(r"^[ \t]*[Tt][Aa][Gg][Ss][ \t\u00a0\u202f]*:(?!:)")
 _ID = re.compile(r"^[ \t]*(?:ID|Id|id)[ \t\u00a0\u202f]*:(?!:)[ \t]*(?=\S+[ \t]*$)")
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
-_HASHTAGS_LINE = re.compile(r"^[ \t]*#[^\s#]+(?:[ \t]+#[^\s#]+)*[ \t]*$")
-_CODE_SPAN = re.compile(r"(`+).+?\1")
+HASHTAGS_LINE = re.compile(r"^[ \t]*#[^\s#]+(?:[ \t]+#[^\s#]+)*[ \t]*$")
+CODE_SPAN = re.compile(r"(`+).+?\1")
 _CARD_SEPARATOR = re.compile(r":::|::")
 
 
@@ -79,7 +79,7 @@ class Lines(Protocol):
 
 def card_separator(line: str) -> re.Match[str] | None:
     """The first ``:::`` or ``::`` of a line outside code spans (``std::vector`` is no card)."""
-    masked = _CODE_SPAN.sub(lambda m: "\0" * len(m.group()), line)
+    masked = CODE_SPAN.sub(lambda m: "\0" * len(m.group()), line)
     return _CARD_SEPARATOR.search(masked)
 
 
@@ -147,7 +147,7 @@ class CardReader:
             return "id"
         if line.strip() in ("?", "??"):
             return "separator"
-        if _HEADING_LINE.match(line) or _HASHTAGS_LINE.match(line):
+        if _HEADING_LINE.match(line) or HASHTAGS_LINE.match(line):
             return "skip"  # headings group cards; `#flashcards` tags a note for Obsidian
         if card_separator(line):
             return "inline"

@@ -18,15 +18,20 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from studygen.sources.markdown_cards import Card, Part, card_separator, indent
+from studygen.sources.markdown_cards import (
+    CODE_SPAN,
+    HASHTAGS_LINE,
+    Card,
+    Part,
+    card_separator,
+    indent,
+)
 from studygen.sources.yaml_source import YamlProblem
 
 _SCHEDULE = re.compile(r"[ \t]*<!--SR:[^\n]*?-->")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
-_CODE_SPAN = re.compile(r"(`+).+?\1")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
-_HASHTAGS_LINE = re.compile(r"^[ \t]*#[^\s#]+(?:[ \t]+#[^\s#]+)*[ \t]*$")
 _CARD_TAG = re.compile(r"(?:^|(?<=\s))#flashcards(?:/(?P<deck>[^\s#]+))?(?=\s|$)", re.IGNORECASE)
 _FRONT_MATTER_TAG = re.compile(r"^#?flashcards(?:/(?P<deck>\S+))?$", re.IGNORECASE)
 
@@ -61,7 +66,7 @@ def _link_text(match: re.Match[str]) -> str:
 def _outside_code(line: str, change: re.Pattern[str], replace: object) -> tuple[str, int]:
     """``line`` with ``change`` replaced outside its code spans, and the count replaced."""
     out, count, at = [], 0, 0
-    for span in _CODE_SPAN.finditer(line):
+    for span in CODE_SPAN.finditer(line):
         part, found = change.subn(replace, line[at : span.start()])  # type: ignore[call-overload]
         out += [part, span.group()]
         count += found
@@ -206,7 +211,7 @@ class _CardNote:
     def _tag_line(self, number: int) -> bool:
         """A line of tags only: a ``#flashcards/deck`` tag names the deck of the cards below."""
         line = self.lines[number]
-        if number in self.code or not _HASHTAGS_LINE.match(line):
+        if number in self.code or not HASHTAGS_LINE.match(line):
             return False
         match = _CARD_TAG.search(line)
         if match:
