@@ -361,21 +361,13 @@ def resolve_options(cwd: Path, flags: dict[str, Any] | None = None) -> BuildOpti
             below = {name: Path(os.path.relpath(root / getattr(options, name), cwd))
                      for name in ("out", "source_dir")}  # fmt: skip
             options = options.model_copy(update=below)
-        options = merge(options, table, _shown(path), root, FILE_KEYS)
+        options = merge(options, table, confine.shown(path), root, FILE_KEYS)
         options = options.model_copy(update={"config_file": path})
     given = {k: v for k, v in (flags or {}).items() if v is not None and v != ()}
     options = merge(options, given, "command line", None, COMMAND_LINE_KEYS)
     from studygen import themes
 
     return themes.apply(_apply_printer(options, "back_offset" in given))
-
-
-def _shown(path: Path) -> str:
-    """``path`` as the user would type it from where the command runs."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _apply_printer(options: BuildOptions, offset_given: bool) -> BuildOptions:

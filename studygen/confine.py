@@ -47,10 +47,10 @@ def escaping_link(path: Path, project: Path) -> str | None:
             continue
         target = resolve(current)
         if target is None:
-            return f"{_shown(current)} is a symbolic link loop"
+            return f"{shown(current)} is a symbolic link loop"
         if not target.is_relative_to(project):
             return (
-                f"{_shown(current)} is a symbolic link to {target}, outside the project "
+                f"{shown(current)} is a symbolic link to {target}, outside the project "
                 "— studygen does not follow it"
             )
     return None
@@ -58,7 +58,7 @@ def escaping_link(path: Path, project: Path) -> str | None:
 
 def through(path: Path, escape: str) -> str:
     """A message about ``path`` from what :func:`escaping_link` found on its way."""
-    own = f"{_shown(path if path.is_absolute() else Path.cwd() / path)} is a "
+    own = f"{shown(path if path.is_absolute() else Path.cwd() / path)} is a "
     if escape.startswith(own):
         return (
             "is a "
@@ -68,7 +68,8 @@ def through(path: Path, escape: str) -> str:
     return "passes through " + escape.replace(" is a ", ", a ", 1)
 
 
-def _shown(path: Path) -> str:
+def shown(path: Path) -> str:
+    """``path`` as the user would type it from where the command runs."""
     try:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
