@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from studygen import cloze, formulas
@@ -96,6 +97,34 @@ def _typography_rule(lang: str):  # type: ignore[no-untyped-def]
     return rule
 
 
+def _highlight_rule(state: StateCore) -> None:
+    """Obsidian's ``==highlight==`` prints highlighted (``<mark>``), never with its signs."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children = []
+        for child in token.children:
+            if child.type != "text" or "==" not in child.content:
+                children.append(child)
+                continue
+            last = 0
+            for match in cloze.HIGHLIGHT.finditer(child.content):
+                for kind, content in (
+                    ("text", child.content[last : match.start()]),
+                    ("html_inline", "<mark>"),
+                    ("text", match["answer"]),
+                    ("html_inline", "</mark>"),
+                ):
+                    part = Token(kind, "", 0)
+                    part.content = content
+                    children.append(part)
+                last = match.end()
+            rest = Token("text", "", 0)
+            rest.content = child.content[last:]
+            children.append(rest)
+        token.children = children
+
+
 _OPENERS = frozenset({"strong_open", "em_open", "s_open", "link_open"})
 
 
@@ -170,6 +199,7 @@ def _parser(lang: str) -> MarkdownIt:
     md.core.ruler.push("studygen_typography", _typography_rule(lang))
     md.core.ruler.push("studygen_headings", _heading_rule)
     md.core.ruler.push("studygen_spaces", _space_into_element_rule)
+    md.core.ruler.push("studygen_highlights", _highlight_rule)
     use_html_subset(md)  # raw HTML: only its safe subset is rendered
     use_nested_callouts(md, labels_for(lang))  # `> [!kind]` inside a text or a callout
     return md

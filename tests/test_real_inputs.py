@@ -305,3 +305,27 @@ def test_characters_no_font_draws_are_one_warning_through_the_whole_build(
     assert output.count("no installed font can draw") == 1, output
     assert "rare.txt:3:1: no installed font can draw" in output
     assert ".notdef" not in output  # WeasyPrint's one message per character is not repeated
+
+
+def test_obsidian_properties_in_capitals_and_highlights_print_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = (
+        "---\ntags:\n  - flashcards/chimie\nDate: Sat Sep 13 2026\nCreated: 2026-09-13\n---\n"
+        "# Les acides\n\n## Rappels\n\n"
+        "Un acide est une espèce capable de ==céder un proton==, une base de ==le capter==.\n\n"
+        "## Fiches\n\n"
+        "Qu'est-ce qu'un acide fort ?\n?\nUn acide qui se dissocie ==totalement== dans l'eau.\n"
+        "<!--SR:!2026-09-24,5,180-->\n"
+    )
+    (tmp_path / "acides.md").write_text(note, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, output = _build("acides.md", "--only", "handout", "--only", "flashcards")
+    assert code == 0, output
+    assert "ignored: tags, Date, Created" in output  # another tool's properties, not typos
+    handout = _text(tmp_path / "build" / "acides" / "handout.pdf")
+    assert "céder un proton" in handout and "==" not in handout
+    assert "==" not in _text(tmp_path / "build" / "acides" / "flashcards.pdf")
+    (tmp_path / "acides.md").write_text(note.replace("Date:", "dat:"), encoding="utf-8")
+    code, output = _build("acides.md")
+    assert code == 1 and 'unknown field "dat" — did you mean "date"?' in output

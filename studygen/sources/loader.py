@@ -183,13 +183,16 @@ def _card_note(path: Path, data: dict[str, Any], positions: Positions) -> Source
 def _drop_foreign_fields(path: Path, data: dict[str, Any], positions: Positions) -> list[Problem]:
     """Front matter fields of other tools (Obsidian's tags, aliases…): left out, with a warning.
 
-    A name close to one of studygen's fields stays, so that a typo is still an error.
+    A name close to one of studygen's fields stays, so that a typo is still an error. A
+    capitalised name (Obsidian's ``Date``, ``Title``…) is another tool's property: studygen's
+    fields are all lower case.
     """
     known = list(Document.model_fields)
     foreign = [
         key
         for key in data
-        if key not in known and not difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+        if key not in known
+        and (key[:1].isupper() or not difflib.get_close_matches(key, known, n=1, cutoff=0.75))
     ]
     if not foreign:
         return []
