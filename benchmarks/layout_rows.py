@@ -141,8 +141,7 @@ def deck(settings: Settings) -> list[Figure]:
             "≤ 1.3× one layout + write", verdict(result.ratio <= 1.3),
         ),
         Figure(
-            "cost per card", f"{statistics.median(per_card):.0f} ms CPU "
-            f"({min(per_card):.0f}–{max(per_card):.0f})",
+            "cost per card", f"{spread(per_card, ' ms', 0)} CPU",
             "≤ 50 ms per card", verdict(statistics.median(per_card) <= 50),
         ),
     ]  # fmt: skip

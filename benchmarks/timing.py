@@ -120,7 +120,7 @@ def ratios(top: Sequence[Sample], bottom: Sequence[Sample]) -> list[float]:
 
 def ratio_text(values: Sequence[float]) -> str:
     """``1.21× (1.15–1.30)``: the median of the per-round ratios and their spread."""
-    return spread(values, "×")
+    return spread(values, "×", 3 if statistics.median(values) < 0.1 else 2)
 
 
 def machine() -> list[str]:
