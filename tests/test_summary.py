@@ -226,23 +226,26 @@ def test_short_lists_keep_the_usual_form(make_project: MakeProject) -> None:
 
 
 def test_far_too_much_is_refused_after_one_measuring_pass() -> None:
-    from studygen.outputs.key_points import DoesNotFit, Item, Page, fit_summary
+    from studygen.outputs.key_points_fit import (
+        DoesNotFit,
+        Item,
+        Measurement,
+        Page,
+        Unit,
+        fit_summary,
+    )
 
-    def measure(
-        items: list[Item], size: float, forms: tuple[tuple[int, bool], ...] | None
-    ) -> tuple[dict[tuple[int, bool], float], float]:
-        calls.append((size, forms))
-        tall = 40.0 * len(items) * (size / 12) ** 2
-        every = forms or tuple((c, f) for c in (1, 2, 3) for f in (False, True))
-        return dict.fromkeys(every, tall), 30.0
+    def measure(items: list[Item], size: float, form: tuple[int, bool]) -> Measurement:
+        calls.append((size, form))
+        units = tuple(Unit(n, False, 9.0 * size / 12, 1.0) for n in range(len(items)))
+        return Measurement(size, form, 54.0, 20.0, sum(u.height for u in units), units)
+
+    def verify(*_: object) -> tuple[None, None]:
+        raise AssertionError("nothing is laid out on the real page")
 
     calls: list[tuple[float, object]] = []
-    short = [Item("key-points", f"T{n}", "text") for n in range(400)]
-    with pytest.raises(DoesNotFit, match="key points need"):
-        fit_summary(short, Page(210, 297), 7.0, measure, lambda *_: None)
-    assert calls == [(12.0, None)]  # one pass over every form
-    calls.clear()
     long = [Item("key-points", f"T{n}", "a long text " * 8) for n in range(400)]
-    with pytest.raises(DoesNotFit, match="key points need"):
-        fit_summary(long, Page(210, 297), 7.0, measure, lambda *_: None)
-    assert calls == [(12.0, ((3, True),))]  # much text: the most compact layout alone
+    with pytest.raises(DoesNotFit, match="key points need") as refused:
+        fit_summary(long, Page(210, 297), 7.0, measure, verify)
+    assert calls == [(7.0, (3, True))]  # the most compact layout alone, measured once
+    assert refused.value.total == 400 and refused.value.pages > 2

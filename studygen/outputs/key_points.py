@@ -1,84 +1,44 @@
 """The one-page key-points sheet: what goes on it, and the largest type at which it fits.
 
-Fitting takes few passes. Pass 1 lays the content out once, in one column on a page
-tall enough to hold it all, and measures its height. Text area grows with the square
-of the type size and spreads over columns, so that one measurement predicts the height
-of every (size, columns) candidate; the largest size that is predicted to fit is laid
-out on the real page to verify it. Only a wrong prediction costs another pass.
+How the size is found, in about one layout of the sheet, is in ``key_points_fit``.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from studygen import pdf
-from studygen.choices import PAPERS, SUMMARY_PARTS, SUMMARY_SIZES
-from studygen.errors import BuildError, ContentError, SourceError
+from studygen.choices import PAPERS, SUMMARY_PARTS
+from studygen.errors import BuildError, SourceError
 from studygen.limits import MAX_KEY_POINT_ITEMS
 from studygen.model import DefinitionBlock, Document
 from studygen.outputs.base import Job, Made, Skipped
+from studygen.outputs.key_points_fit import (
+    COLUMN_GAP_MM,
+    MAX_SIZE,
+    MEASURE_PAGE_MM,
+    MM_PER_PX,
+    PAGE_MARGINS_MM,
+    DoesNotFit,
+    Form,
+    Item,
+    Layout,
+    Measurement,
+    Page,
+    Paragraph,
+    SummaryFit,
+    Unit,
+    candidates,
+    fit_summary,
+)
 from studygen.templating import common_context
+
+__all__ = ["DoesNotFit", "Item", "Layout", "Page", "candidates", "fit_summary", "gather"]
 
 if TYPE_CHECKING:
     from studygen.sources.loader import Source
-
-PT_PER_MM = 72 / 25.4
-MAX_SIZE = SUMMARY_SIZES[1]
-SIZE_STEP = 0.25
-COLUMN_GAP_MM = 7.0
-MIN_COLUMN_EMS = 20.0  # a column narrower than this many ems reads badly
-MEASURE_PAGE_MM = 3000.0
-# margins of the page: top, right, bottom, left (the template sets them from these)
-PAGE_MARGINS_MM = (16.0, 17.0, 15.0, 17.0)
-
-
-@dataclass(frozen=True)
-class Item:
-    """One block of the sheet: a term (or question) and its text."""
-
-    group: str  # "key-points", "definitions" or "faq"
-    term: str
-    text: str
-
-
-@dataclass
-class Layout:
-    """A candidate: type size, columns, form, and extra space between items (ems).
-
-    The compact form runs each term in before its text, on the same line, with tighter
-    spacing and the number as plain text: a printed cheat sheet's form, used when space
-    is tight rather than shrinking the type further.
-    """
-
-    size: float
-    columns: int
-    spread: float = 0.0
-    compact: bool = False
-
-
-@dataclass
-class SummaryFit:
-    """The verified layout, its rendering and how it was found."""
-
-    layout: Layout
-    rendered: pdf.Rendered
-    passes: int
-    items: list[Item]
-    dropped: dict[str, int] = field(default_factory=dict)
-
-
-class DoesNotFit(ContentError):
-    """Even at the minimum size in three columns the key points need more than a page."""
-
-    def __init__(self, pages: float, size: float, remove: int, total: int) -> None:
-        self.pages, self.size, self.remove, self.total = pages, size, remove, total
-        super().__init__(
-            f"key points need {pages:.1f} pages at {size:g} pt: "
-            f"shorten or remove about {remove} of {total} items"
-        )
 
 
 def gather(doc: Document, include: tuple[str, ...]) -> list[Item]:
@@ -96,218 +56,6 @@ def gather(doc: Document, include: tuple[str, ...]) -> list[Item]:
     return items
 
 
-@dataclass
-class Page:
-    """The page's printable box for the content, in millimetres."""
-
-    width: float
-    height: float
-
-    @property
-    def content_width(self) -> float:
-        """Width between the side margins."""
-        return self.width - PAGE_MARGINS_MM[1] - PAGE_MARGINS_MM[3]
-
-    @property
-    def content_height(self) -> float:
-        """Height between the top and bottom margins."""
-        return self.height - PAGE_MARGINS_MM[0] - PAGE_MARGINS_MM[2]
-
-    def column_width(self, columns: int) -> float:
-        """Width of one column, millimetres."""
-        return (self.content_width - (columns - 1) * COLUMN_GAP_MM) / columns
-
-
-COMPACT_FROM = 10.0  # points: the compact form is tried at this size and below
-
-
-def candidates(page: Page, minimum: float) -> list[Layout]:
-    """Every layout worth trying, best first: larger type, then the usual form before the
-    compact one (at the same size), then fewer columns."""
-    found = []
-    steps = int(round((MAX_SIZE - minimum) / SIZE_STEP))
-    for step in range(steps + 1):
-        size = MAX_SIZE - step * SIZE_STEP
-        for compact in (False, True) if size <= COMPACT_FROM else (False,):
-            for columns in (1, 2, 3):
-                if page.column_width(columns) * PT_PER_MM >= MIN_COLUMN_EMS * size or columns == 1:
-                    found.append(Layout(size, columns, compact=compact))
-    return found
-
-
-Form = tuple[int, bool]  # columns, compact
-Measure = Callable[[list[Item], float, "tuple[Form, ...] | None"], tuple[dict[Form, float], float]]
-Verify = Callable[[list[Item], Layout], pdf.Rendered | None]
-BALANCE = 1.05  # columns hold whole blocks, so the tallest is a little over the average
-FAR = 1.2  # predicted over available at the smallest layout: refuse without measuring again
-PROBE_CHARACTERS = 15_000  # more text than this: try the most compact layout alone first
-
-
-@dataclass
-class _Model:
-    """Height of the content set in one column of each width, as a function of type size.
-
-    Each measurement pass lays the content out once per column width (1, 2 and 3 columns)
-    in one document. With one measured size, height is taken to grow with the square of
-    the size (text area); with two, ``a·s + b·s²`` goes through both points, which also
-    covers what grows only linearly (headings, spacing, short last lines).
-    """
-
-    points: dict[Form, list[tuple[float, float]]] = field(default_factory=dict)
-    header: float = 0.0  # at MAX_SIZE
-
-    def add(self, size: float, heights: dict[Form, float]) -> None:
-        for form, height in heights.items():
-            known = self.points.setdefault(form, [])
-            known[:] = [p for p in known if p[0] != size][-1:] + [(size, height)]
-
-    def column_height(self, layout: Layout) -> float:
-        """Predicted height of the tallest column (mm)."""
-        points = self.points[(layout.columns, layout.compact)]
-        s = layout.size
-        if len(points) == 1:
-            ((s0, h0),) = points
-            total = h0 * (s / s0) ** 2
-        else:
-            (s0, h0), (s1, h1) = points[-2:]
-            b = (h0 / s0 - h1 / s1) / (s0 - s1)
-            a = h0 / s0 - b * s0
-            total = a * s + b * s * s
-        return total / layout.columns * (BALANCE if layout.columns > 1 else 1.0)
-
-
-@dataclass
-class _Fitter:
-    page: Page
-    minimum: float
-    model: _Model = field(default_factory=_Model)
-    pessimism: float = 1.0
-
-    def available(self, layout: Layout) -> float:
-        return self.page.content_height - self.model.header * layout.size / MAX_SIZE
-
-    def predicted(self, layout: Layout) -> float:
-        return self.model.column_height(layout) * self.pessimism
-
-    def choose(self, below: Layout | None = None) -> tuple[Layout, float] | None:
-        """The best candidate predicted to fit (after ``below``), and its free height."""
-        found = candidates(self.page, self.minimum)
-        if below is not None:
-            key = (below.size, below.columns, below.compact)
-            rank = next(i for i, c in enumerate(found) if (c.size, c.columns, c.compact) == key)
-            found = found[rank + 1 :]
-        for layout in found:
-            free = self.available(layout) - self.predicted(layout)
-            if free >= self.available(layout) * 0.015:
-                return layout, free
-        return None
-
-    def smallest(self) -> Layout:
-        return candidates(self.page, self.minimum)[-1]
-
-    def measure(
-        self,
-        measure: Measure,
-        items: list[Item],
-        size: float,
-        forms: tuple[Form, ...] | None = None,
-    ) -> None:
-        heights, header = measure(items, size, forms)
-        self.model.add(size, heights)
-        self.model.header = header * MAX_SIZE / size
-
-
-def fit_summary(
-    items: list[Item], page: Page, minimum: float, measure: Measure, verify: Verify
-) -> SummaryFit:
-    """Find the largest type at which ``items`` fit one page; drop optional items if needed.
-
-    ``measure(items, size, forms)`` lays the content out at ``size`` once per column width
-    and form (all, or ``forms``) on a page too tall to overflow and returns
-    ({(columns, compact): height}, header height) in mm;
-    ``verify(items, layout)`` lays out on the real page and returns the rendering, or
-    None when it does not fit on one page.
-    """
-    passes = 0
-    dropped: dict[str, int] = {}
-    if sum(len(i.term) + len(i.text) for i in items) > PROBE_CHARACTERS and all(
-        i.group == "key-points" for i in items
-    ):
-        # Much more than a page holds: measure the most compact layout alone first, and
-        # refuse at once if even it is far too long.
-        probe = _Fitter(page, minimum)
-        smallest = probe.smallest()
-        probe.measure(measure, items, MAX_SIZE, ((smallest.columns, smallest.compact),))
-        passes += 1
-        if probe.predicted(smallest) > probe.available(smallest) * FAR:
-            raise _does_not_fit(probe, items)
-    while True:
-        fitter = _Fitter(page, minimum)
-        fitter.measure(measure, items, MAX_SIZE)
-        passes += 1
-        choice = fitter.choose()
-        smallest = fitter.smallest()
-        if choice is None and fitter.predicted(smallest) > fitter.available(smallest) * FAR:
-            # Far too much even at the smallest size: the measurement at the largest size
-            # underestimates small type (short last lines shrink less), so no second pass.
-            if not any(i.group != "key-points" for i in items):
-                raise _does_not_fit(fitter, items)
-        elif choice is None or choice[0].size < MAX_SIZE:  # measure near the chosen size
-            guess = choice[0] if choice else smallest
-            fitter.measure(measure, items, guess.size)
-            passes += 1
-            choice = fitter.choose()
-        smallest = fitter.smallest()
-        if choice is None and fitter.predicted(smallest) < fitter.available(smallest) * 1.08:
-            choice = (smallest, 0.0)  # a near miss: let the real page decide
-        if choice is not None:
-            break
-        optional = [i for i in items if i.group != "key-points"]
-        if not optional:
-            raise _does_not_fit(fitter, items)
-        # drop optional items from the end, as many as the measurement says are too many
-        ratio = fitter.predicted(fitter.smallest()) / fitter.available(fitter.smallest())
-        excess = min(len(optional), max(1, math.ceil(len(items) * (1 - 1 / ratio))))
-        for item in optional[-excess:]:
-            dropped[item.group] = dropped.get(item.group, 0) + 1
-        items = [i for i in items if i not in optional[-excess:]]
-    layout, free = choice
-    layout.spread = _spread(free, layout, len(items))
-    while True:
-        rendered = verify(items, layout)
-        passes += 1
-        if rendered is not None:
-            return SummaryFit(layout, rendered, passes, items, dropped)
-        if layout.spread:  # the prediction was optimistic: first give back the extra space
-            layout = Layout(layout.size, layout.columns, compact=layout.compact)
-            continue
-        if layout == fitter.smallest():
-            raise _does_not_fit(fitter, items)
-        fitter.pessimism *= 1.03  # a little pessimism, then the next candidate that fits
-        layout, free = fitter.choose(below=layout) or (fitter.smallest(), 0.0)
-
-
-def _spread(free: float, layout: Layout, count: int) -> float:
-    """Extra space between items (ems) so that short content uses the page, not its top."""
-    if layout.size < MAX_SIZE or count < 2:
-        return 0.0
-    rows = count if layout.columns == 1 else math.ceil(count / layout.columns)
-    per_gap_mm = free * 0.8 / max(1, rows)
-    return round(min(5.0, per_gap_mm * PT_PER_MM / layout.size), 2)
-
-
-def _does_not_fit(fitter: _Fitter, items: list[Item]) -> DoesNotFit:
-    smallest = fitter.smallest()
-    pages = max(1.05, fitter.predicted(smallest) / fitter.available(smallest))
-    remove = max(1, math.ceil(len(items) * (1 - 1 / pages)))
-    return DoesNotFit(pages, fitter.minimum, remove, len(items))
-
-
-def measure_widths(page: Page) -> dict[int, float]:
-    """Column width (mm) for each column count, for the measuring pass."""
-    return {columns: page.column_width(columns) for columns in (1, 2, 3)}
-
-
 def context_values(layout: Layout, items: list[Item]) -> dict[str, Any]:
     """What the key-points template needs besides the document."""
     groups: dict[str, list[Item]] = {}
@@ -323,18 +71,102 @@ def context_values(layout: Layout, items: list[Item]) -> dict[str, Any]:
     }
 
 
-MM_PER_PX = 25.4 / 96
+# --- Reading a measuring pass ------------------------------------------------------------------
 
 
-def box_heights(document: Any, attribute: str = "data-measure") -> dict[str, float]:
-    """Height (mm) of every box marked ``attribute``, its fragments on all pages added up."""
-    heights: dict[str, float] = {}
-    seen: set[tuple[int, str]] = set()
-    for number, name, box in pdf.marked_boxes(document, attribute):
-        if name and (number, name) not in seen:
-            seen.add((number, name))
-            heights[name] = heights.get(name, 0.0) + box.margin_height() * MM_PER_PX
-    return heights
+def read_measurement(
+    document: Any, size: float, form: Form, column: float, items: Sequence[Item]
+) -> Measurement | None:
+    """The :class:`Measurement` of a laid-out sheet: a measuring pass's block (marked
+    ``data-measure="body"``) or the real page's columns. None when the header (marked
+    ``data-measure="header"``) or the body cannot be found (a template that lost them)."""
+    header = None
+    sections: list[Any] = []
+    pages = set()
+    for number, name, box in pdf.marked_boxes(document, "data-measure"):
+        if name == "header" and header is None:
+            header = box.margin_height() * MM_PER_PX
+        elif name == "body":
+            sections += _sections(box)
+            pages.add(number)
+    if not sections:
+        for _, name, box in pdf.marked_boxes(document, "class"):
+            if "sheet-body" in name.split():
+                sections += _sections(box)
+    if header is None or not sections:
+        return None
+    unique = {id(section): section for section in sections}  # columns repeat their sheet's tag
+    sections = list(unique.values())
+    blocks: list[tuple[Any, list[Any]]] = []  # element, its fragments (columns, pages)
+    for section in sections:
+        for child in section.children:
+            element = getattr(child, "element", None)
+            if blocks and element is not None and blocks[-1][0] is element:
+                blocks[-1][1].append(child)
+            else:
+                blocks.append((element, [child]))
+    order = _unit_items(items)
+    units = []
+    for number, (_, fragments) in enumerate(blocks):
+        item, title = order[number] if number < len(order) else (None, number == len(order))
+        height = sum(f.margin_height() for f in fragments) * MM_PER_PX
+        margin = fragments[-1].margin_bottom * MM_PER_PX
+        paragraphs = tuple(p for f in fragments for p in _paragraphs(f))
+        units.append(Unit(item, title, height, margin, paragraphs))
+    # A block that ends a column may have lost its bottom margin: give it back.
+    margins = sorted(u.margin_bottom for u in units if u.item is not None)
+    usual = margins[len(margins) // 2] if margins else 0.0
+    units = [
+        replace(u, height=u.height + usual - u.margin_bottom, margin_bottom=usual)
+        if u.item is not None and u.margin_bottom < usual * 0.9
+        else u
+        for u in units
+    ]
+    body = sum(u.height for u in units)
+    if len(pages) == 1 and blocks:  # one block on one page: its extent, margins collapsed
+        first, last = blocks[0][1][0], blocks[-1][1][-1]
+        body = (last.position_y + last.margin_height() - first.position_y) * MM_PER_PX
+    return Measurement(size, form, column, header, body, tuple(units))
+
+
+def _sections(box: Any) -> list[Any]:
+    """The groups' sections inside ``box``, in order (in its columns, if it has any)."""
+    return [d for d in box.descendants() if getattr(d, "element_tag", None) == "section"]
+
+
+def _unit_items(items: Sequence[Item]) -> list[tuple[int | None, bool]]:
+    """(item, is a title) for each block of the body in the template's order; after them
+    come the links, a title first."""
+    order: list[tuple[int | None, bool]] = []
+    for group in SUMMARY_PARTS:
+        indices = [i for i, item in enumerate(items) if item.group == group]
+        if indices and group != "key-points":
+            order.append((None, True))
+        order += [(i, False) for i in indices]
+    return order
+
+
+def _paragraphs(box: Any) -> list[Paragraph]:
+    """Every run of lines in ``box``: how many, how wide their text, how tall."""
+    children = getattr(box, "children", None) or []
+    lines = [c for c in children if type(c).__name__ == "LineBox"]
+    if not lines:
+        inside = [c for c in children if getattr(c, "children", None) and c.is_in_normal_flow()]
+        return [p for child in inside for p in _paragraphs(child)]
+    widths = []
+    for line in lines:
+        parts = [c for c in line.children if c.is_in_normal_flow()] or line.children
+        if parts:
+            left = min(c.position_x for c in parts)
+            right = max(c.position_x + c.margin_width() for c in parts)
+            widths.append(max(0.0, right - left) * MM_PER_PX)
+        else:
+            widths.append(0.0)
+    height = sum(line.margin_height() for line in lines) * MM_PER_PX
+    width = box.width * MM_PER_PX
+    if width <= 0 or sum(widths) <= 0:
+        return []
+    return [Paragraph(len(lines), sum(widths), widths[-1], width, height / len(lines))]
 
 
 # --- The output ----------------------------------------------------------------------
@@ -375,50 +207,62 @@ def _check_count(source: Source) -> None:
         )
 
 
+def sheet_context(
+    job: Job,
+    layout: Layout,
+    items: list[Item],
+    height: float | None = None,
+    widths: object = None,
+) -> dict[str, Any]:
+    """What the template gets for ``layout``: on the real page, or (``height``, ``widths``)
+    on a measuring page."""
+    paper = PAPERS[job.options.paper]
+    page_box = {"width": paper.width, "height": height or paper.height, "margins": PAGE_MARGINS_MM}
+    values = context_values(layout, items)
+    return {**common_context(job.source.doc), **values, "page": page_box, "measure_widths": widths}
+
+
+def fit_sheet(job: Job, items: list[Item]) -> SummaryFit:
+    """Fit ``items`` on one page (raises :class:`DoesNotFit`)."""
+    paper = PAPERS[job.options.paper]
+    page = Page(paper.width, paper.height)
+
+    def measure(items: list[Item], size: float, form: Form) -> Measurement:
+        columns, compact = form
+        width = page.column_width(columns)
+        bodies = [(columns, width, compact)]
+        context = sheet_context(
+            job, Layout(size, 1, compact=compact), items, MEASURE_PAGE_MM, bodies
+        )
+        measured = read_measurement(job.lay_out(context).document, size, form, width, items)
+        if measured is None:
+            raise BuildError(
+                'key-points template: no elements marked data-measure="header" and '
+                '"body" to measure — keep the built-in template\'s data-measure marks'
+            )
+        return measured
+
+    def verify(items: list[Item], layout: Layout) -> tuple[pdf.Rendered | None, Measurement | None]:
+        rendered = job.lay_out(sheet_context(job, layout, items))
+        if rendered.pages == 1:
+            return rendered, None
+        width = page.column_width(layout.columns)
+        return None, read_measurement(rendered.document, layout.size, layout.form, width, items)
+
+    return fit_summary(items, page, job.options.summary_min_size, measure, verify)
+
+
 def _make(job: Job) -> Made:
     source, options = job.source, job.options
-    paper = PAPERS[options.paper]
-    page = Page(paper.width, paper.height)
-    shared = common_context(source.doc)
-
-    def context(items: list[Item], layout: Layout, height: float, widths: object) -> dict[str, Any]:
-        page_box = {"width": page.width, "height": height, "margins": PAGE_MARGINS_MM}
-        values = context_values(layout, items)
-        return {**shared, **values, "page": page_box, "measure_widths": widths}
-
-    def measure(
-        items: list[Item], size: float, forms: tuple[Form, ...] | None
-    ) -> tuple[dict[Form, float], float]:
-        widths = measure_widths(page)
-        chosen = forms or tuple((c, compact) for c in widths for compact in (False, True))
-        bodies = [(c, widths[c], compact) for c, compact in chosen]
-        rendered = job.lay_out(context(items, Layout(size, 1), MEASURE_PAGE_MM, bodies))
-        heights = box_heights(rendered.document)
-        try:
-            found = {
-                (c, compact): heights[f"body-{c}{'-compact' if compact else ''}"]
-                for c, compact in chosen
-            }
-            return found, heights["header"]
-        except KeyError as exc:
-            raise BuildError(
-                f"key-points template: no element marked data-measure={exc} to measure — "
-                "keep the built-in template's data-measure marks"
-            ) from None
-
-    def verify(items: list[Item], layout: Layout) -> pdf.Rendered | None:
-        rendered = job.lay_out(context(items, layout, page.height, None))
-        return rendered if rendered.pages == 1 else None
-
     items = gather(source.doc, options.summary_include)
     least = job.theme.min_text_size
     if least is not None and least > MAX_SIZE:  # large print: the sheet reflows, never shrinks
-        rendered = job.lay_out(context(items, Layout(least, 1), page.height, None))
+        rendered = job.lay_out(sheet_context(job, Layout(least, 1), items))
         job.check_refusals(rendered)
         notes = [f"key points: {least:g} pt type for the theme, on {rendered.pages} page(s)"]
         return Made(rendered, job.layout_warnings(rendered), notes if options.verbose else [])
     try:
-        fit = fit_summary(items, page, options.summary_min_size, measure, verify)
+        fit = fit_sheet(job, items)
     except DoesNotFit as exc:
         raise SourceError.single(source.path, source.line_of("key_points"), 0, str(exc)) from None
     notes = []

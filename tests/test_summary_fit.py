@@ -1,0 +1,102 @@
+"""The key-points sheet finds its type size in few layouts, and that size is still the largest
+that fits: the same content one step larger, in any column count and form, takes two pages."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from conftest import MakeProject
+from pypdf import PdfReader
+from test_summary import body_size, cheat_sheet, points_source
+
+from studygen.build import build
+from studygen.choices import PAPERS
+from studygen.config import BuildOptions
+from studygen.errors import Collected
+from studygen.outputs.base import Job
+from studygen.outputs.key_points import context_values, gather
+from studygen.outputs.key_points_fit import PAGE_MARGINS_MM, SIZE_STEP, Page, candidates
+from studygen.pdf import Engine
+from studygen.sources.loader import load_source
+from studygen.templating import common_context
+
+# content → (passes at most, smallest size it may get)
+CASES = {
+    "short": (points_source(5), 2, 12.0),
+    "eighteen": (points_source(18), 2, 9.0),
+    "cheat-sheet": (cheat_sheet(45), 2, 7.5),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(CASES))
+def fitted(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path, str]:
+    """One sheet built with ``--verbose``: its case, its PDF and the note on its fitting."""
+    name = request.param
+    project = tmp_path_factory.mktemp(name)
+    (project / "s.yaml").write_text(CASES[name][0], encoding="utf-8")
+    said = Collected()
+    options = BuildOptions(out=project / "out", only=("key-points",), verbose=True)
+    report = build([project / "s.yaml"], options, said)
+    assert report.ok, report.problems
+    note = next(n for n in said.notes if "layout passes" in n)
+    return name, project / "out" / "s" / "key-points.pdf", note
+
+
+def test_the_size_is_found_in_at_most_two_layouts(fitted: tuple[str, Path, str]) -> None:
+    name, path, note = fitted
+    passes = int(re.search(r"found in (\d+) layout passes", note)[1])  # type: ignore[index]
+    assert passes <= CASES[name][1], note
+    assert len(PdfReader(path).pages) == 1
+    assert body_size(path) >= CASES[name][2] - 0.01, note
+
+
+def test_one_step_larger_does_not_fit_on_one_page(fitted: tuple[str, Path, str]) -> None:
+    """Lay the same content out one step larger, in every column count and form the sheet
+    may use at that size: each PDF has two pages."""
+    name, path, note = fitted
+    size = body_size(path)
+    source = load_source(path.parent.parent.parent / "s.yaml")
+    items = gather(source.doc, ("key-points", "definitions"))
+    paper = PAPERS["a4"]
+    every = candidates(Page(paper.width, paper.height), 7.0)
+    larger = [c for c in every if size + 0.01 < c.size <= size + SIZE_STEP + 0.01]
+    if size >= 12 - 0.01:
+        assert not larger  # nothing is larger than 12 pt
+        return
+    assert larger, size
+    job = Job("key-points", source, BuildOptions(), Engine())
+    page = {"width": paper.width, "height": paper.height, "margins": PAGE_MARGINS_MM}
+    for layout in larger:
+        context = {**common_context(source.doc), **context_values(layout, items), "page": page}
+        pdf = job.lay_out({**context, "measure_widths": None}).pdf
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        assert pages > 1, f"{name}: {layout} fits one page, but {note}"
+
+
+def test_a_sheet_that_fits_at_once_is_laid_out_once_more_at_most(
+    make_project: MakeProject,
+) -> None:
+    """Definitions dropped for room: the sheet still fits one page after a few passes."""
+    definitions = "".join(
+        f"      - kind: definition\n        term: Term {n}\n"
+        f"        text: {'A long definition. ' * 20}\n"
+        for n in range(40)
+    )
+    text = points_source(10).replace("      - kind: text\n        text: x\n", definitions)
+    project = make_project({"s.yaml": text})
+    said = Collected()
+    options = BuildOptions(out=project / "out", only=("key-points",), verbose=True)
+    assert build([project / "s.yaml"], options, said).ok
+    left_out = next(n for n in said.notes if "left out for lack of room" in n)
+    dropped = int(re.search(r"(\d+) definitions", left_out)[1])  # type: ignore[index]
+    note = next(n for n in said.notes if "layout passes" in n)
+    assert int(re.search(r"found in (\d+) layout", note)[1]) <= 4, note  # type: ignore[index]
+    reader = PdfReader(project / "out" / "s" / "key-points.pdf")
+    assert len(reader.pages) == 1
+    text_on_page = reader.pages[0].extract_text()
+    assert f"Term {39 - dropped}" in text_on_page and f"Term {40 - dropped}" not in text_on_page
