@@ -64,12 +64,18 @@ def context(
     compact = is_compact(plan.layout)
     frame = COMPACT_FRAME if compact else FRAME
     pages = []
+    slots: dict[tuple[float, float, float, float], str] = {}  # a card's place → its class
+    type_sizes: dict[float, str] = {}  # a face's type size → its class
     for page in plan.pages:
         cells = []
         for cell in page.cells:
             face = None if cell.index is None else Face(cell.index, cell.face)
+            size = sizes.get(face, face.default_size) if face else BACK_SIZE
+            place = (cell.x, cell.y, cell.width, cell.height)
             cells.append(
                 {
+                    "slot": slots.setdefault(place, f"at{len(slots)}"),
+                    "size_class": type_sizes.setdefault(size, f"pt{len(type_sizes)}"),
                     "x": cell.x,
                     "y": cell.y,
                     "width": cell.width,
@@ -78,7 +84,7 @@ def context(
                     "card": None if face is None else doc.flashcards[face.card],
                     "number": None if face is None else face.card + 1,
                     "id": None if face is None else face.id,
-                    "size": sizes.get(face, face.default_size) if face else BACK_SIZE,
+                    "size": size,
                     "body_height": frame.body_height(cell.height),
                     "clipped": face in clipped,
                 }
@@ -92,7 +98,15 @@ def context(
         "paper": {"width": paper.width, "height": paper.height},
         "compact": compact,
         "frame": frame,
-    }
+        # Each place a card takes on a page, and each type size, once as a class: a
+        # stylesheet parsed once instead of a style attribute on every card.
+        "slots": [
+            {"name": name, "x": x, "y": y, "width": w, "height": h,
+             "body_height": frame.body_height(h)}
+            for (x, y, w, h), name in slots.items()
+        ],
+        "type_sizes": [{"name": name, "size": size} for size, name in type_sizes.items()],
+    }  # fmt: skip
 
 
 def selected_indexes(source: Source, tags: tuple[str, ...], cards_only: str | None) -> list[int]:
