@@ -6,7 +6,7 @@ template as numbers); the type size of each face from ``face_fit``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studygen import pdf
@@ -24,6 +24,7 @@ from studygen.outputs.card_geometry import (
     resolve_layout,
 )
 from studygen.outputs.card_options import parse_selection
+from studygen.outputs.card_passes import Passes
 from studygen.outputs.face_fit import fit_faces
 from studygen.templating import common_context
 
@@ -160,7 +161,8 @@ class Sheets:
 
 
 def lay_out_sheets(job: Job) -> Sheets:
-    """Plan the sheets, then fit every face in a few layout passes over the whole deck."""
+    """Plan the sheets, then fit every face: one layout of every page, then passes over
+    only the faces being fitted (``card_passes``)."""
     source, options = job.source, job.options
     doc = source.doc
     layout = resolve_layout(options.cards, options.card_size, options.paper, options.printer_margin)
@@ -176,57 +178,20 @@ def lay_out_sheets(job: Job) -> Sheets:
             f"of {options.max_pages} (max_pages in studygen.toml)",
         )  # fmt: skip
     faces = {face.id: face for i in indexes for face in (Face(i, "front"), Face(i, "back"))}
-    first: list[pdf.Rendered] = []
-
-    def measure(sizes: dict[str, float], fitting: set[str] | None) -> dict[str, float]:
-        by_face = {faces[face_id]: size for face_id, size in sizes.items()}
-        if fitting is None:
-            rendered = job.lay_out(context(doc, plan, by_face))
-            first.append(rendered)
-        else:  # only the cards being fitted, on plain sheets: faces fit the same anywhere
-            cards = sorted({faces[face_id].card for face_id in fitting})
-            subset = plan_sheets(cards, plan.layout, "none", cut_marks="none")
-            rendered = job.lay_out(context(doc, subset, by_face))
-        return pdf.overflow_ratios(rendered.document)
-
     # A theme may keep every face at a minimum size (large print): a face that does not
     # fit then is reported like any overflowing card.
     least = job.theme.min_text_size or MIN_CARD_SIZE
     defaults = {face_id: max(face.default_size, least) for face_id, face in faces.items()}
-    fit = fit_faces(defaults, least, measure)
+
+    def laid_out(plan: Plan, sizes: dict[Face, float], clipped: frozenset[Face]) -> dict[str, Any]:
+        return context(doc, plan, sizes, clipped)
+
+    passes = Passes(job, plan, faces, least, laid_out)
+    fit = fit_faces(defaults, least, passes.measure, pictured=passes.pictured)
+    rendered, whole = passes.sheets(defaults, fit.sizes, set(fit.overflowing))
     sizes = {faces[face_id]: size for face_id, size in fit.sizes.items()}
     clipped = sorted(faces[face_id] for face_id in fit.overflowing)
-    rendered = first[0]
-    full = fit.full_passes
-    if fit.changed:
-        rendered, whole = _relay_changed_pages(job, plan, rendered, sizes, frozenset(clipped))
-        full += whole
-    return Sheets(rendered, plan, full, fit.partial_passes, sizes, clipped)
-
-
-def _relay_changed_pages(
-    job: Job, plan: Plan, first: pdf.Rendered, sizes: dict[Face, float], clipped: frozenset[Face]
-) -> tuple[pdf.Rendered, int]:
-    """The sheets with their fitted sizes: only pages holding a face whose size changed are
-    laid out again, the others kept from the first pass (they would come out the same).
-
-    Returns the document and 1 when it took a whole layout pass (a theme may number the
-    pages, so with a theme every page is laid out again), else 0.
-    """
-    doc = job.source.doc
-    changed = {face for face, size in sizes.items() if size != face.default_size} | clipped
-    numbers = [
-        number
-        for number, page in enumerate(plan.pages)
-        if any(c.index is not None and Face(c.index, c.face) in changed for c in page.cells)
-    ]
-    if job.options.templates is not None or len(numbers) == len(plan.pages):
-        return job.lay_out(context(doc, plan, sizes, clipped)), 1
-    subset = replace(plan, pages=tuple(plan.pages[n] for n in numbers))
-    again = job.lay_out(context(doc, subset, sizes, clipped))
-    relaid = dict(zip(numbers, again.document.pages, strict=True))
-    pages = [relaid.get(n, page) for n, page in enumerate(first.document.pages)]
-    return pdf.spliced(first, again, first.document.copy(pages)), 0
+    return Sheets(rendered, plan, fit.full_passes + whole, passes.partial, sizes, clipped)
 
 
 class Flashcards:
