@@ -6,10 +6,10 @@ template as numbers); the type size of each face from ``face_fit``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from studygen import pdf
+from studygen import formula_pdf, pdf
 from studygen.choices import PAPERS
 from studygen.errors import Problem, SourceError
 from studygen.markup import plain
@@ -25,6 +25,7 @@ from studygen.outputs.card_geometry import (
 )
 from studygen.outputs.card_options import parse_selection
 from studygen.outputs.card_passes import Passes
+from studygen.outputs.card_pdf import StreamedPdf
 from studygen.outputs.face_fit import fit_faces
 from studygen.templating import common_context
 
@@ -160,11 +161,9 @@ class Sheets:
     clipped: list[Face]
 
 
-def lay_out_sheets(job: Job) -> Sheets:
-    """Plan the sheets, then fit every face: one layout of every page, then passes over
-    only the faces being fitted (``card_passes``)."""
+def plan_deck(job: Job) -> Plan:
+    """Where every selected card goes, on how many pages (at most ``max_pages``)."""
     source, options = job.source, job.options
-    doc = source.doc
     layout = resolve_layout(options.cards, options.card_size, options.paper, options.printer_margin)
     indexes = selected_indexes(source, options.tags, options.cards_only)
     plan = plan_sheets(
@@ -177,7 +176,21 @@ def lay_out_sheets(job: Job) -> Sheets:
             f"{len(indexes)} cards make {len(plan.pages)} pages of flashcards, over the limit "
             f"of {options.max_pages} (max_pages in studygen.toml)",
         )  # fmt: skip
-    faces = {face.id: face for i in indexes for face in (Face(i, "front"), Face(i, "back"))}
+    return plan
+
+
+def lay_out_sheets(job: Job, plan: Plan | None = None) -> Sheets:
+    """Fit every face of ``plan`` (the whole deck when None): one layout of every page,
+    then passes over only the faces being fitted (``card_passes``)."""
+    doc = job.source.doc
+    plan = plan or plan_deck(job)
+    faces = {
+        face.id: face
+        for page in plan.pages
+        for cell in page.cells
+        if cell.index is not None
+        for face in (Face(cell.index, cell.face),)
+    }
     # A theme may keep every face at a minimum size (large print): a face that does not
     # fit then is reported like any overflowing card.
     least = job.theme.min_text_size or MIN_CARD_SIZE
@@ -194,6 +207,56 @@ def lay_out_sheets(job: Job) -> Sheets:
     return Sheets(rendered, plan, fit.full_passes + whole, passes.partial, sizes, clipped)
 
 
+BATCH_PAGES = 40  # pages laid out, drawn and let go at a time: memory flat in the deck's size
+
+
+@dataclass
+class Written(pdf.Rendered):
+    """Sheets laid out and written batch by batch: the PDF bytes, no document kept."""
+
+    page_count: int = 0
+
+    @property
+    def pages(self) -> int:
+        """Number of pages."""
+        return self.page_count
+
+
+def write_in_batches(
+    job: Job, plan: Plan, batch: int | None = None
+) -> tuple[Sheets, list[Problem]]:
+    """Fit, lay out and write ``batch`` pages at a time into one PDF; each batch's boxes
+    are dropped once drawn. Also returns the formulas that do not fit (read while the
+    boxes are there)."""
+    batch = batch or BATCH_PAGES
+    stream = StreamedPdf(job.identifier, job.options.pdf_variant)
+    whole = Sheets(pdf.Rendered(None, [], job.identifier), plan, 0, 0, {}, [])
+    formulas: list[Problem] = []
+    for start in range(0, len(plan.pages), batch):
+        part = replace(plan, pages=plan.pages[start : start + batch])
+        sheets = lay_out_sheets(job, part)
+        rendered = sheets.rendered
+        formulas += formula_pdf.layout_problems(job.source, job.output, rendered.document)
+        with pdf.captured_warnings() as said:
+            stream.add(rendered.document)
+        rendered.warnings.extend(said)
+        job.check_refusals(rendered)  # pictures refused while being drawn included
+        whole.rendered = pdf.spliced(whole.rendered, replace(rendered, document=None), None)
+        whole.full_passes += sheets.full_passes
+        whole.partial_passes += sheets.partial_passes
+        whole.sizes.update(sheets.sizes)
+        whole.clipped += sheets.clipped
+        del sheets, rendered
+    with pdf.captured_warnings() as said:
+        data = stream.finish()
+    done = whole.rendered
+    whole.rendered = Written(
+        None, [*done.warnings, *said], job.identifier, job.options.pdf_variant, done.fetcher,
+        data, done.earlier_refusals, page_count=len(plan.pages),
+    )  # fmt: skip
+    return whole, formulas
+
+
 class Flashcards:
     """Double-sided flashcard sheets."""
 
@@ -206,13 +269,17 @@ class Flashcards:
 
     def make(self, job: Job) -> Made:
         """Lay out the sheets; a face that does not fit at the smallest size is a warning."""
-        sheets = lay_out_sheets(job)
+        plan = plan_deck(job)
+        formulas: list[Problem] = []
+        if len(plan.pages) > BATCH_PAGES and job.options.templates is None:
+            sheets, formulas = write_in_batches(job, plan)
+        else:  # one layout; a project's templates may count across pages
+            sheets = lay_out_sheets(job, plan)
         job.check_refusals(sheets.rendered)
         warnings = [
             _overflow_problem(job.source, face, sheets.sizes[face]) for face in sheets.clipped
         ]
-        warnings += job.layout_warnings(sheets.rendered)
-        plan = sheets.plan
+        warnings += job.layout_warnings(sheets.rendered) + formulas
         cards = len({cell.index for page in plan.pages for cell in page.cells} - {None})
         full = sheets.full_passes
         notes = []
@@ -220,6 +287,11 @@ class Flashcards:
             notes.append(
                 f"flashcards: {cards} cards, {_sheets(plan)}; text fitted in {full} full "
                 f"layout pass{'es' if full > 1 else ''} and {sheets.partial_passes} partial"
+                + (
+                    f", in batches of {BATCH_PAGES} pages"
+                    if sheets.rendered.document is None
+                    else ""
+                )
             )
         if job.options.cut_marks == "corners" and plan.cut_marks == "lines":
             notes.append(
