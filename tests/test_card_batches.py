@@ -60,11 +60,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         common = ("build", "--only", "flashcards", "--jobs", "1", "-v")
         said = {"one": run(*common, "--out", "one")}
+        run(*common, "--out", "pdfa-one", "--pdf-variant", "pdf/a-3b")
         patch.setattr(flashcards, "BATCH_PAGES", 2)
         said["batched"] = run(*common, "--out", "batched")
         run(*common, "--out", "again")
+        run(*common, "--out", "pdfa-batched", "--pdf-variant", "pdf/a-3b")
         said["theme"] = run(*common, "--out", "theme", "--templates", "theme")
-    paths = {name: root / name / "deck/flashcards.pdf" for name in ("one", "batched", "again")}
+    paths = {
+        name: root / name / "deck/flashcards.pdf"
+        for name in ("one", "batched", "again", "pdfa-one", "pdfa-batched")
+    }
     paths["theme"] = root / "theme/deck/flashcards.pdf"
     assert "in batches of 2 pages" in said["batched"] and "in batches" not in said["one"]
     assert (
@@ -121,6 +126,17 @@ def _structure_kinds(element: object, depth: int = 0) -> set[str]:
         for kid in kids if isinstance(kids, list) else [kids]:
             found |= _structure_kinds(kid.get_object() if hasattr(kid, "get_object") else kid)
     return found
+
+
+def test_batches_keep_the_pdf_variant(built: dict[str, Path]) -> None:
+    one, batched = PdfReader(built["pdfa-one"]), PdfReader(built["pdfa-batched"])
+    assert sorted(batched.trailer["/Root"]) == sorted(one.trailer["/Root"])
+    intent = batched.trailer["/Root"]["/OutputIntents"][0].get_object()
+    assert (
+        intent["/S"] == "/GTS_PDFA1"
+        and b"pdfaid" in batched.trailer["/Root"]["/Metadata"].get_object().get_data()
+    )
+    assert batched.pdf_header == one.pdf_header and len(batched.pages) == len(one.pages)
 
 
 def test_batched_builds_repeat_byte_for_byte(built: dict[str, Path]) -> None:

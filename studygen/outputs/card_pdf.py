@@ -24,7 +24,6 @@ class StreamedPdf:
 
     def __init__(self, identifier: bytes, variant: str | None) -> None:
         import pydyf
-        from tinycss2.color5 import D50, D65
         from weasyprint import DEFAULT_OPTIONS
         from weasyprint.pdf import VARIANTS
 
@@ -37,34 +36,62 @@ class StreamedPdf:
                     options[key] = properties[key]
         self.options = options
         self.compress = not options["uncompressed_pdf"]
-        self.pdf = pdf = pydyf.PDF()
+        self.pdf = pydyf.PDF()
         self.images: dict[str, Any] = {}
         self.fonts: dict[str, Any] = {}
         self.color_profiles: dict[str, Any] = {}
         self.formulas: set[tuple[int, tuple[float, ...]]] = set()
-        lab = {
-            name: pydyf.Array(("/Lab", pydyf.Dictionary({
-                "WhitePoint": pydyf.Array(point),
-                "Range": pydyf.Array((-125, 125, -125, 125)),
-            })))
-            for name, point in (("lab-d50", D50), ("lab-d65", D65))
-        }  # fmt: skip
-        self.color_space = pydyf.Dictionary(lab)
-        pdf.add_object(self.color_space)
-        self.resources = pydyf.Dictionary({
-            "ExtGState": pydyf.Dictionary(),
-            "XObject": pydyf.Dictionary(),
-            "Pattern": pydyf.Dictionary(),
-            "Shading": pydyf.Dictionary(),
-            "ColorSpace": self.color_space.reference,
-        })  # fmt: skip
-        pdf.add_object(self.resources)
         self.names: list[Any] = []
         self.annotation_files: dict[str, Any] = {}
         self.streams: list[Any] = []
         self.pages: list[Any] = []  # WeasyPrint's pages, their boxes dropped once drawn
         self.annotations: list[Any] = []
-        self.first: Any = None  # the first batch's document: metadata, fetcher, fonts
+        self.first: Any = None  # what the whole PDF takes from the first batch
+
+    def _start(self, document: Any) -> None:
+        """Colour spaces and profiles, shared resources, the structure tree's root."""
+        from importlib.resources import files
+
+        import pydyf
+        from tinycss2.color5 import D50, D65
+        from weasyprint.css import ColorProfile
+
+        pdf, compress = self.pdf, self.compress
+        self.first = (
+            document.metadata, document.url_fetcher, document.font_config,
+            document.output_intent,
+        )  # fmt: skip
+        self.color_profiles = document.color_profiles
+        if self.options["output_intent"] == "srgb":  # PDF/A
+            self.color_profiles["srgb"] = ColorProfile(
+                (files("weasyprint.pdf") / "sRGB2014.icc").open("rb"), "sRGB2014.icc",
+                "relative-colorimetric", (["r"], ["g"], ["b"]),
+            )  # fmt: skip
+        color_space = pydyf.Dictionary({
+            name: pydyf.Array(("/Lab", pydyf.Dictionary({
+                "WhitePoint": pydyf.Array(point),
+                "Range": pydyf.Array((-125, 125, -125, 125)),
+            })))
+            for name, point in (("lab-d50", D50), ("lab-d65", D65))
+        })  # fmt: skip
+        for key, color_profile in self.color_profiles.items():
+            profile = pydyf.Stream(
+                [color_profile.content],
+                pydyf.Dictionary({"N": len(color_profile.components)}),
+                compress=compress,
+            )
+            pdf.add_object(profile)
+            color_profile.pdf_reference = profile.reference
+            color_space[key] = pydyf.Array(("/ICCBased", profile.reference))
+        pdf.add_object(color_space)
+        self.resources = pydyf.Dictionary({
+            "ExtGState": pydyf.Dictionary(),
+            "XObject": pydyf.Dictionary(),
+            "Pattern": pydyf.Dictionary(),
+            "Shading": pydyf.Dictionary(),
+            "ColorSpace": color_space.reference,
+        })  # fmt: skip
+        pdf.add_object(self.resources)
         # The structure tree, as WeasyPrint's add_tags makes it, filled page by page.
         self.parent_tree = pydyf.Dictionary({"Nums": pydyf.Array()})
         pdf.add_object(self.parent_tree)
@@ -78,6 +105,13 @@ class StreamedPdf:
         pdf.add_object(self.structure)
         root["K"] = pydyf.Array([self.structure.reference])
         pdf.catalog["StructTreeRoot"] = root.reference
+        if str(self.options["pdf_version"]) >= "2.0":
+            namespace = pydyf.Dictionary(
+                {"Type": "/Namespace", "NS": pydyf.String("http://iso.org/pdf2/ssn")}
+            )
+            pdf.add_object(namespace)
+            root["Namespaces"] = pydyf.Array([namespace.reference])
+            self.structure["NS"] = namespace.reference
 
     def add(self, document: Any) -> None:
         """Draw and tag every page of ``document``, then drop its boxes."""
@@ -87,11 +121,8 @@ class StreamedPdf:
         from weasyprint.pdf.stream import Stream
         from weasyprint.pdf.tags import _build_box_tree
 
-        if self.first is None:  # what the whole PDF takes from the first batch
-            self.first = (
-                document.metadata, document.url_fetcher, document.font_config,
-                document.output_intent,
-            )  # fmt: skip
+        if self.first is None:
+            self._start(document)
         pdf = self.pdf
         for page, links_and_anchors in zip(
             document.pages, list(resolve_links(document.pages)), strict=True
@@ -163,7 +194,8 @@ class StreamedPdf:
 
         pdf = self.pdf
         metadata, fetcher, font_config, intent = self.first
-        document = Document(self.pages, metadata, fetcher, font_config, {}, intent)
+        profiles = self.color_profiles
+        document = Document(self.pages, metadata, fetcher, font_config, profiles, intent)
         add_outlines(pdf, document.make_bookmark_tree(SCALE, transform_pages=True))
         pdf.info["Producer"] = pydyf.String(f"WeasyPrint {VERSION}")
         for key, value in (
@@ -203,6 +235,17 @@ class StreamedPdf:
         pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
         pdf.catalog["MarkInfo"] = pydyf.Dictionary({"Marked": "true"})
         pdf.catalog.setdefault("Lang", pydyf.String())
+        profile = profiles.get(intent) or profiles.get("device-cmyk")
+        profile = profile or next(iter(profiles.values()), None)
+        if profile is not None:
+            variant = self.options["pdf_variant"] or ""
+            intents = pydyf.Dictionary({
+                "Type": "/OutputIntent", "S": "/GTS_PDFA1" if "pdf/a" in variant else "/GTS_PDFX",
+                "OutputConditionIdentifier": pydyf.String(profile.name),
+                "Info": pydyf.String(profile.name),
+                "DestOutputProfile": profile.pdf_reference,
+            })  # fmt: skip
+            pdf.catalog["OutputIntents"] = pydyf.Array([intents])
         if self.options["pdf_variant"]:
             self.variant_function(pdf, document, self.streams, [], self.compress)
         formula_pdf.retag_formulas(pdf, self.formulas)
