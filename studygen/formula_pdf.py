@@ -168,9 +168,21 @@ def tag_formulas(document: Any, pdf: Any) -> None:
     """
     wanted: set[tuple[int, tuple[float, ...]]] = set()
     for number, page in enumerate(document.pages):
-        for box in _formula_boxes(page._page_box):
-            x, y = box.content_box_x(), box.content_box_y()
-            wanted.add((number, _rounded((x, y, x + box.width, y + box.height))))
+        wanted |= formula_places(page._page_box, number)
+    retag_formulas(pdf, wanted)
+
+
+def formula_places(page_box: Any, number: int) -> set[tuple[int, tuple[float, ...]]]:
+    """(page number, bounding box) of each formula of one laid-out page."""
+    wanted = set()
+    for box in _formula_boxes(page_box):
+        x, y = box.content_box_x(), box.content_box_y()
+        wanted.add((number, _rounded((x, y, x + box.width, y + box.height))))
+    return wanted
+
+
+def retag_formulas(pdf: Any, wanted: set[tuple[int, tuple[float, ...]]]) -> None:
+    """Make the Figure structure elements at the places ``wanted`` Formula elements."""
     if not wanted:
         return
     pages = {str(reference): number for number, reference in enumerate(pdf.page_references)}

@@ -112,7 +112,8 @@ def prepare(path: Path, options: BuildOptions, engine: pdf.Engine, reporter: Rep
     # Formulas: those that cannot be typeset, and those too wide for their column or card.
     warnings += formula_pdf.source_problems(source)
     for name, made in laid_out.items():
-        warnings += formula_pdf.layout_problems(source, name, made.rendered.document)
+        if made.rendered.document is not None:  # else read while it was written in batches
+            warnings += formula_pdf.layout_problems(source, name, made.rendered.document)
     used = sorted({str(origin) for origin, _ in source.origins.values()})
     return Prepared(finished, warnings, [str(n) for n in source.notes], skipped, used)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 
@@ -21,52 +22,103 @@ Measure = Callable[[dict[str, float], "set[str] | None"], dict[str, float]]
 
 
 def fit_faces(
-    defaults: dict[str, float], minimum: float, measure: Measure, step: float = 0.5
+    defaults: dict[str, float],
+    minimum: float,
+    measure: Measure,
+    step: float = 0.5,
+    pictured: Collection[str] = (),
 ) -> FaceFit:
     """Shrink each face that overflows until it fits, in a few passes whatever the deck size.
 
     ``measure(sizes, faces)`` lays out the faces named (all of them when ``faces`` is
     None) and returns, per face, the height its text needs over the height it has. The
     first pass lays out every face; later passes only the faces still being fitted. A
-    face's next size comes from its own overflow (text area grows with the square of
-    the type size); a last pass tries one step larger for every shrunk face, so each
-    ends within ``step`` of the largest size that fits.
+    face's next size is predicted from what was measured of it (the height its text needs
+    grows with a power of the type size between 1 and 2, learnt from two measurements). A
+    face is done when it fits and a size ``step`` larger is known not to: measured to
+    overflow, or proven to by the height needed at the size that fits (the text needs at
+    least as many lines at a larger size, each taller). So each face ends within ``step``
+    of the largest size that fits, and the "one step larger" pass happens only for faces
+    whose measurement leaves the question open. A picture keeps its height whatever the
+    type size: for the faces ``pictured`` (read after the first pass) nothing is proven,
+    a step larger is always tried.
     """
     sizes = dict(defaults)
     ratios = measure(sizes, None)
-    pending = {face: ratio for face, ratio in ratios.items() if ratio > _TOLERANCE}
-    result = FaceFit(sizes, bool(pending), 1, 0)
-    shrunk: set[str] = set()
-    rounds = 0
-    while pending:
-        changed = [face for face in pending if sizes[face] > minimum]
-        if not changed or rounds >= 6:
-            break
-        for face in changed:
-            estimate = sizes[face] / pending[face] ** 0.5 * 0.985
-            if rounds:  # the first estimate fell short: make sure every round progresses
-                estimate = min(estimate, sizes[face] - step)
-            sizes[face] = max(minimum, _quarter_down(estimate))
-        shrunk.update(changed)
-        ratios = measure(sizes, set(changed))
+    fits: dict[str, tuple[float, float]] = {}  # the largest size found to fit, its ratio
+    over: dict[str, list[tuple[float, float]]] = {}  # sizes found too large, smallest last
+    for face, ratio in ratios.items():
+        if ratio > TOLERANCE:
+            over[face] = [(sizes[face], ratio)]
+    result = FaceFit(sizes, bool(over), 1, 0)
+    todo = _next_sizes(over, fits, minimum, step, pictured)
+    while todo and result.partial_passes < _MAX_PASSES:
+        sizes.update(todo)
+        ratios = measure(sizes, set(todo))
         result.partial_passes += 1
-        rounds += 1
-        stuck = {f: r for f, r in pending.items() if f not in changed}
-        pending = {f: ratios[f] for f in changed if ratios[f] > _TOLERANCE} | stuck
-    result.overflowing = pending
-    larger = {
-        face: min(defaults[face], sizes[face] + step)
-        for face in shrunk
-        if face not in pending and sizes[face] < defaults[face]
-    }
-    if larger:
-        ratios = measure({**sizes, **larger}, set(larger))
-        result.partial_passes += 1
-        sizes.update({face: size for face, size in larger.items() if ratios[face] <= _TOLERANCE})
+        for face, size in todo.items():
+            if ratios[face] <= TOLERANCE:
+                fits[face] = (size, ratios[face])
+            else:
+                over[face].append((size, ratios[face]))
+        todo = _next_sizes(over, fits, minimum, step, pictured)
+    for face, tried in over.items():
+        if face in fits:
+            sizes[face] = fits[face][0]
+        else:  # does not fit even at the smallest size tried
+            sizes[face] = tried[-1][0]
+            result.overflowing[face] = tried[-1][1]
     return result
 
 
-_TOLERANCE = 1.0005
+_MAX_PASSES = 7
+TOLERANCE = 1.0005
+
+
+def _next_sizes(
+    over: dict[str, list[tuple[float, float]]],
+    fits: dict[str, tuple[float, float]],
+    minimum: float,
+    step: float,
+    pictured: Collection[str],
+) -> dict[str, float]:
+    """The size to lay out each face at next, for the faces not yet done."""
+    todo = {}
+    for face, tried in over.items():
+        high, high_ratio = tried[-1]
+        if face not in fits:
+            if high <= minimum:
+                continue  # cannot fit: shown clipped at the smallest size
+            estimate = _predict(tried, 0.985)
+            todo[face] = max(minimum, min(_quarter_down(estimate), high - 0.25))
+            continue
+        low, low_ratio = fits[face]
+        # The text needs at least as many lines at a larger size, each taller: no size
+        # above ``proven`` can fit.
+        proven = low * TOLERANCE / low_ratio if low_ratio > 0 and face not in pictured else high
+        if min(high, proven) - low <= step + 1e-9:
+            continue
+        estimate = _predict([*tried, (low, low_ratio)], 1.0)
+        larger = max(low + 0.25, min(_quarter_down(estimate), high - 0.25, proven))
+        if larger < high:
+            todo[face] = larger
+    return todo
+
+
+def _predict(points: list[tuple[float, float]], margin: float) -> float:
+    """The size at which the text would just fit, from (size, ratio) measurements: the
+    needed height taken as growing with size ** power, the power learnt from the two
+    measurements nearest the fit (2, text area, when only one was made)."""
+    # A text longer than the page is cut at the page's end: the same ratio at two sizes.
+    # The smaller size then counts, its ratio a lower bound.
+    near = sorted(points, key=lambda p: (abs(math.log(p[1])), p[0]))[:2]
+    size, ratio = near[0]
+    power = 2.0
+    if len(near) == 2 and near[1][0] != size:
+        other, other_ratio = near[1]
+        learnt = math.log(ratio / other_ratio) / math.log(size / other)
+        power = min(3.0, max(1.0, learnt))
+    return float(size / ratio ** (1 / power) * margin)
 
 
 def _quarter_down(size: float) -> float:

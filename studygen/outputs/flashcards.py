@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from studygen import pdf
+from studygen import formula_pdf, pdf
 from studygen.choices import PAPERS
 from studygen.errors import Problem, SourceError
 from studygen.markup import plain
@@ -24,6 +24,8 @@ from studygen.outputs.card_geometry import (
     resolve_layout,
 )
 from studygen.outputs.card_options import parse_selection
+from studygen.outputs.card_passes import Passes
+from studygen.outputs.card_pdf import StreamedPdf
 from studygen.outputs.face_fit import fit_faces
 from studygen.templating import common_context
 
@@ -64,12 +66,18 @@ def context(
     compact = is_compact(plan.layout)
     frame = COMPACT_FRAME if compact else FRAME
     pages = []
+    slots: dict[tuple[float, float, float, float], str] = {}  # a card's place → its class
+    type_sizes: dict[float, str] = {}  # a face's type size → its class
     for page in plan.pages:
         cells = []
         for cell in page.cells:
             face = None if cell.index is None else Face(cell.index, cell.face)
+            size = sizes.get(face, face.default_size) if face else BACK_SIZE
+            place = (cell.x, cell.y, cell.width, cell.height)
             cells.append(
                 {
+                    "slot": slots.setdefault(place, f"at{len(slots)}"),
+                    "size_class": type_sizes.setdefault(size, f"pt{len(type_sizes)}"),
                     "x": cell.x,
                     "y": cell.y,
                     "width": cell.width,
@@ -78,7 +86,7 @@ def context(
                     "card": None if face is None else doc.flashcards[face.card],
                     "number": None if face is None else face.card + 1,
                     "id": None if face is None else face.id,
-                    "size": sizes.get(face, face.default_size) if face else BACK_SIZE,
+                    "size": size,
                     "body_height": frame.body_height(cell.height),
                     "clipped": face in clipped,
                 }
@@ -92,7 +100,15 @@ def context(
         "paper": {"width": paper.width, "height": paper.height},
         "compact": compact,
         "frame": frame,
-    }
+        # Each place a card takes on a page, and each type size, once as a class: a
+        # stylesheet parsed once instead of a style attribute on every card.
+        "slots": [
+            {"name": name, "x": x, "y": y, "width": w, "height": h,
+             "body_height": frame.body_height(h)}
+            for (x, y, w, h), name in slots.items()
+        ],
+        "type_sizes": [{"name": name, "size": size} for size, name in type_sizes.items()],
+    }  # fmt: skip
 
 
 def selected_indexes(source: Source, tags: tuple[str, ...], cards_only: str | None) -> list[int]:
@@ -145,10 +161,9 @@ class Sheets:
     clipped: list[Face]
 
 
-def lay_out_sheets(job: Job) -> Sheets:
-    """Plan the sheets, then fit every face in a few layout passes over the whole deck."""
+def plan_deck(job: Job) -> Plan:
+    """Where every selected card goes, on how many pages (at most ``max_pages``)."""
     source, options = job.source, job.options
-    doc = source.doc
     layout = resolve_layout(options.cards, options.card_size, options.paper, options.printer_margin)
     indexes = selected_indexes(source, options.tags, options.cards_only)
     plan = plan_sheets(
@@ -161,58 +176,85 @@ def lay_out_sheets(job: Job) -> Sheets:
             f"{len(indexes)} cards make {len(plan.pages)} pages of flashcards, over the limit "
             f"of {options.max_pages} (max_pages in studygen.toml)",
         )  # fmt: skip
-    faces = {face.id: face for i in indexes for face in (Face(i, "front"), Face(i, "back"))}
-    first: list[pdf.Rendered] = []
+    return plan
 
-    def measure(sizes: dict[str, float], fitting: set[str] | None) -> dict[str, float]:
-        by_face = {faces[face_id]: size for face_id, size in sizes.items()}
-        if fitting is None:
-            rendered = job.lay_out(context(doc, plan, by_face))
-            first.append(rendered)
-        else:  # only the cards being fitted, on plain sheets: faces fit the same anywhere
-            cards = sorted({faces[face_id].card for face_id in fitting})
-            subset = plan_sheets(cards, plan.layout, "none", cut_marks="none")
-            rendered = job.lay_out(context(doc, subset, by_face))
-        return pdf.overflow_ratios(rendered.document)
 
+def lay_out_sheets(job: Job, plan: Plan | None = None) -> Sheets:
+    """Fit every face of ``plan`` (the whole deck when None): one layout of every page,
+    then passes over only the faces being fitted (``card_passes``)."""
+    doc = job.source.doc
+    plan = plan or plan_deck(job)
+    faces = {
+        face.id: face
+        for page in plan.pages
+        for cell in page.cells
+        if cell.index is not None
+        for face in (Face(cell.index, cell.face),)
+    }
     # A theme may keep every face at a minimum size (large print): a face that does not
     # fit then is reported like any overflowing card.
     least = job.theme.min_text_size or MIN_CARD_SIZE
     defaults = {face_id: max(face.default_size, least) for face_id, face in faces.items()}
-    fit = fit_faces(defaults, least, measure)
+
+    def laid_out(plan: Plan, sizes: dict[Face, float], clipped: frozenset[Face]) -> dict[str, Any]:
+        return context(doc, plan, sizes, clipped)
+
+    passes = Passes(job, plan, faces, least, laid_out)
+    fit = fit_faces(defaults, least, passes.measure, pictured=passes.pictured)
+    rendered, whole = passes.sheets(defaults, fit.sizes, set(fit.overflowing))
     sizes = {faces[face_id]: size for face_id, size in fit.sizes.items()}
     clipped = sorted(faces[face_id] for face_id in fit.overflowing)
-    rendered = first[0]
-    full = fit.full_passes
-    if fit.changed:
-        rendered, whole = _relay_changed_pages(job, plan, rendered, sizes, frozenset(clipped))
-        full += whole
-    return Sheets(rendered, plan, full, fit.partial_passes, sizes, clipped)
+    return Sheets(rendered, plan, fit.full_passes + whole, passes.partial, sizes, clipped)
 
 
-def _relay_changed_pages(
-    job: Job, plan: Plan, first: pdf.Rendered, sizes: dict[Face, float], clipped: frozenset[Face]
-) -> tuple[pdf.Rendered, int]:
-    """The sheets with their fitted sizes: only pages holding a face whose size changed are
-    laid out again, the others kept from the first pass (they would come out the same).
+BATCH_PAGES = 40  # pages laid out, drawn and let go at a time: memory flat in the deck's size
 
-    Returns the document and 1 when it took a whole layout pass (a theme may number the
-    pages, so with a theme every page is laid out again), else 0.
-    """
-    doc = job.source.doc
-    changed = {face for face, size in sizes.items() if size != face.default_size} | clipped
-    numbers = [
-        number
-        for number, page in enumerate(plan.pages)
-        if any(c.index is not None and Face(c.index, c.face) in changed for c in page.cells)
-    ]
-    if job.options.templates is not None or len(numbers) == len(plan.pages):
-        return job.lay_out(context(doc, plan, sizes, clipped)), 1
-    subset = replace(plan, pages=tuple(plan.pages[n] for n in numbers))
-    again = job.lay_out(context(doc, subset, sizes, clipped))
-    relaid = dict(zip(numbers, again.document.pages, strict=True))
-    pages = [relaid.get(n, page) for n, page in enumerate(first.document.pages)]
-    return pdf.spliced(first, again, first.document.copy(pages)), 0
+
+@dataclass
+class Written(pdf.Rendered):
+    """Sheets laid out and written batch by batch: the PDF bytes, no document kept."""
+
+    page_count: int = 0
+
+    @property
+    def pages(self) -> int:
+        """Number of pages."""
+        return self.page_count
+
+
+def write_in_batches(
+    job: Job, plan: Plan, batch: int | None = None
+) -> tuple[Sheets, list[Problem]]:
+    """Fit, lay out and write ``batch`` pages at a time into one PDF; each batch's boxes
+    are dropped once drawn. Also returns the formulas that do not fit (read while the
+    boxes are there)."""
+    batch = batch or BATCH_PAGES
+    stream = StreamedPdf(job.identifier, job.options.pdf_variant)
+    whole = Sheets(pdf.Rendered(None, [], job.identifier), plan, 0, 0, {}, [])
+    formulas: list[Problem] = []
+    for start in range(0, len(plan.pages), batch):
+        part = replace(plan, pages=plan.pages[start : start + batch])
+        sheets = lay_out_sheets(job, part)
+        rendered = sheets.rendered
+        formulas += formula_pdf.layout_problems(job.source, job.output, rendered.document)
+        with pdf.captured_warnings() as said:
+            stream.add(rendered.document)
+        rendered.warnings.extend(said)
+        job.check_refusals(rendered)  # pictures refused while being drawn included
+        whole.rendered = pdf.spliced(whole.rendered, replace(rendered, document=None), None)
+        whole.full_passes += sheets.full_passes
+        whole.partial_passes += sheets.partial_passes
+        whole.sizes.update(sheets.sizes)
+        whole.clipped += sheets.clipped
+        del sheets, rendered
+    with pdf.captured_warnings() as said:
+        data = stream.finish()
+    done = whole.rendered
+    whole.rendered = Written(
+        None, [*done.warnings, *said], job.identifier, job.options.pdf_variant, done.fetcher,
+        data, done.earlier_refusals, page_count=len(plan.pages),
+    )  # fmt: skip
+    return whole, formulas
 
 
 class Flashcards:
@@ -227,13 +269,17 @@ class Flashcards:
 
     def make(self, job: Job) -> Made:
         """Lay out the sheets; a face that does not fit at the smallest size is a warning."""
-        sheets = lay_out_sheets(job)
+        plan = plan_deck(job)
+        formulas: list[Problem] = []
+        if len(plan.pages) > BATCH_PAGES and job.options.templates is None:
+            sheets, formulas = write_in_batches(job, plan)
+        else:  # one layout; a project's templates may count across pages
+            sheets = lay_out_sheets(job, plan)
         job.check_refusals(sheets.rendered)
         warnings = [
             _overflow_problem(job.source, face, sheets.sizes[face]) for face in sheets.clipped
         ]
-        warnings += job.layout_warnings(sheets.rendered)
-        plan = sheets.plan
+        warnings += job.layout_warnings(sheets.rendered) + formulas
         cards = len({cell.index for page in plan.pages for cell in page.cells} - {None})
         full = sheets.full_passes
         notes = []
@@ -241,6 +287,11 @@ class Flashcards:
             notes.append(
                 f"flashcards: {cards} cards, {_sheets(plan)}; text fitted in {full} full "
                 f"layout pass{'es' if full > 1 else ''} and {sheets.partial_passes} partial"
+                + (
+                    f", in batches of {BATCH_PAGES} pages"
+                    if sheets.rendered.document is None
+                    else ""
+                )
             )
         if job.options.cut_marks == "corners" and plan.cut_marks == "lines":
             notes.append(

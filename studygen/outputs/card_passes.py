@@ -1,0 +1,206 @@
+"""The layout passes of flashcard sheets, and the sheets put together from them.
+
+The first pass lays out every page at the default type sizes. A later pass lays out only
+the faces being fitted, each at the very place it has on its sheet (same page size, same
+position on the page), so the box it makes for a face is the box a full relayout would
+make. The sheets are then the first pass's pages with those boxes put in place of the
+faces whose size changed: no face is laid out again at a size it was already laid out at,
+and each partial pass's document is dropped as soon as its boxes are taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from studygen import pdf
+from studygen.outputs.card_geometry import Cell, Plan, SheetPage
+from studygen.outputs.face_fit import TOLERANCE
+
+if TYPE_CHECKING:
+    from studygen.outputs.base import Job
+    from studygen.outputs.flashcards import Face
+
+CARD_ATTRIBUTE = "data-card"  # on each card face's box: its face id, as ``data-fit``
+Context = Callable[[Plan, "dict[Face, float]", "frozenset[Face]"], "dict[str, Any]"]
+
+
+@dataclass
+class Kept:
+    """A face's box from a partial pass, and the size and clipping it was laid out with."""
+
+    size: float
+    clipped: bool
+    box: Any
+
+
+class Passes:
+    """Lays out the sheets of one plan: the whole plan once, then faces at their places."""
+
+    def __init__(
+        self, job: Job, plan: Plan, faces: dict[str, Face], least: float, context: Context
+    ) -> None:
+        self.job, self.plan, self.faces, self.least, self.context = (
+            job, plan, faces, least, context,
+        )  # fmt: skip
+        self.places = {
+            cell_face(cell): (page.kind, cell)
+            for page in plan.pages
+            for cell in page.cells
+            if cell.index is not None
+        }
+        self.first: pdf.Rendered | None = None
+        self.kept: dict[str, Kept] = {}
+        self.said: list[pdf.Rendered] = []  # what partial passes said and were refused
+        self.partial = 0
+        self.pictured: set[str] = set()  # faces with a picture: its height does not scale
+
+    def _ratios(self, document: Any) -> dict[str, float]:
+        ratios = {}
+        for face_id, (ratio, pictured) in fill_ratios(document).items():
+            ratios[face_id] = ratio
+            if pictured:
+                self.pictured.add(face_id)
+        return ratios
+
+    def measure(self, sizes: dict[str, float], fitting: set[str] | None) -> dict[str, float]:
+        """Lay out the faces named (every page when None); each one's needed / available."""
+        if fitting is None:
+            by_face = {self.faces[face_id]: size for face_id, size in sizes.items()}
+            self.first = self.job.lay_out(self.context(self.plan, by_face, frozenset()))
+            return self._ratios(self.first.document)
+        wanted = {face_id: (sizes[face_id], sizes[face_id] <= self.least) for face_id in fitting}
+        return self.lay_out_faces(wanted)
+
+    def lay_out_faces(self, wanted: dict[str, tuple[float, bool]]) -> dict[str, float]:
+        """One partial pass: each face at (size, clipped); keeps the boxes that may be final
+        (the face fits, or it is at the smallest size and is shown clipped)."""
+        self.partial += 1
+        rendered = self.job.lay_out(self.context(*self._partial_plan(wanted)))
+        ratios = self._ratios(rendered.document)
+        for face_id, box in card_boxes(rendered.document):
+            size, clipped = wanted[face_id]
+            if ratios[face_id] <= TOLERANCE or clipped:
+                self.kept[face_id] = Kept(size, clipped, box)
+        # Only the boxes taken stay: the rest of the document goes now.
+        self.said.append(replace(rendered, document=None))
+        return ratios
+
+    def _partial_plan(
+        self, wanted: dict[str, tuple[float, bool]]
+    ) -> tuple[Plan, dict[Face, float], frozenset[Face]]:
+        """Pages holding the faces ``wanted`` at their places, no two on one place."""
+        pages: list[tuple[str, list[Cell], set[tuple[Any, ...]]]] = []
+        for face_id in sorted(wanted, key=lambda f: self.faces[f]):
+            kind, cell = self.places[self.faces[face_id]]
+            place = (kind, cell.x, cell.y, cell.width, cell.height)
+            free = next((page for page in pages if page[0] == kind and place not in page[2]), None)
+            if free is None:
+                free = (kind, [], set())
+                pages.append(free)
+            free[1].append(cell)
+            free[2].add(place)
+        sheet_pages = (SheetPage(kind, n, tuple(cells)) for n, (kind, cells, _) in enumerate(pages))
+        plan = replace(self.plan, pages=tuple(sheet_pages))
+        sizes = {self.faces[face_id]: size for face_id, (size, _) in wanted.items()}
+        clipped = frozenset(self.faces[face_id] for face_id, (_, c) in wanted.items() if c)
+        return plan, sizes, clipped
+
+    def sheets(
+        self, defaults: dict[str, float], sizes: dict[str, float], clipped: set[str]
+    ) -> tuple[pdf.Rendered, int]:
+        """The sheets with the fitted sizes, and the full layout passes this took (0 or 1).
+
+        With a project's or a theme's templates every page is laid out again (a template
+        may number what it prints across pages).
+        """
+        assert self.first is not None
+        final = {face_id: (sizes[face_id], face_id in clipped) for face_id in self.faces}
+        changed = {f for f, state in final.items() if state != (defaults[f], False)}
+        if not changed:
+            return self.first, 0
+        if self.job.options.templates is not None:
+            by_face = {self.faces[face_id]: size for face_id, size in sizes.items()}
+            shown = frozenset(self.faces[face_id] for face_id in clipped)
+            return self.job.lay_out(self.context(self.plan, by_face, shown)), 1
+        redo = {f: final[f] for f in changed if f not in self.kept or self._state(f) != final[f]}
+        if redo:  # laid out at its final size only while being measured as clipped, or never
+            self.lay_out_faces(redo)
+        document = self.first.document
+        pages = []
+        for page in document.pages:
+            put = False
+            for face_id, placeholder in card_placeholders(page._page_box):
+                if face_id in changed:
+                    placeholder.set_laid_out_box(self.kept[face_id].box)
+                    put = True
+            pages.append(_page(page._page_box) if put else page)
+        rendered = self.first
+        for said in self.said:
+            rendered = pdf.spliced(rendered, said, rendered.document)
+        return replace(rendered, document=document.copy(pages)), 0
+
+    def _state(self, face_id: str) -> tuple[float, bool]:
+        kept = self.kept[face_id]
+        return kept.size, kept.clipped
+
+
+def cell_face(cell: Cell) -> Face:
+    """The face a cell holds (``cell.index`` is not None)."""
+    from studygen.outputs.flashcards import Face
+
+    assert cell.index is not None
+    return Face(cell.index, cell.face)
+
+
+def card_placeholders(page_box: Any) -> Iterator[tuple[str, Any]]:
+    """(face id, the placeholder WeasyPrint leaves in the page for it) of each card face."""
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+
+    for box in page_box.descendants():
+        for child in getattr(box, "children", ()):
+            if isinstance(child, AbsolutePlaceholder) and child.element is not None:
+                face_id = child.element.get(CARD_ATTRIBUTE)
+                if face_id is not None and child.element_tag == child.element.tag:
+                    yield face_id, child
+
+
+def card_boxes(document: Any) -> Iterator[tuple[str, Any]]:
+    """(face id, laid-out box) of each card face of a document."""
+    for page in document.pages:
+        for face_id, placeholder in card_placeholders(page._page_box):
+            yield face_id, placeholder._box
+
+
+def _page(page_box: Any) -> Any:
+    """A page made again from its box, so its links follow the boxes put in."""
+    from weasyprint.document import Page
+
+    return Page(page_box)
+
+
+def fill_ratios(document: Any) -> dict[str, tuple[float, bool]]:
+    """For each card face: the height its text takes over the height it has (below 1 when
+    it fits, however much room is left), and whether it holds a picture."""
+    from weasyprint.formatting_structure import boxes
+
+    found: dict[str, tuple[float, bool]] = {}
+    for _, face_id, body in pdf.marked_boxes(document, "data-fit"):
+        if face_id in found or not body.height:
+            continue
+        text = next(
+            (box for box in body.descendants()
+             if box.element is not None and box.element_tag == box.element.tag
+             and box.element.get("class") in ("question", "answer")),
+            None,
+        )  # fmt: skip
+        children = getattr(text, "children", None) or []
+        if text is None or not children:
+            found[face_id] = (0.0, False)
+            continue
+        top = min(child.position_y for child in children)
+        bottom = max(child.position_y + child.margin_height() for child in children)
+        pictured = any(isinstance(box, boxes.ReplacedBox) for box in text.descendants())
+        found[face_id] = ((bottom - top) / body.height, pictured)
+    return found

@@ -1,0 +1,184 @@
+"""Flashcard sheets laid out and written in batches, and faces fitted in few passes.
+
+A long deck is laid out, drawn and let go a batch of pages at a time (memory stays flat);
+the PDF must be what one layout of the whole deck gives: the same pages, text and
+positions, each font once, tags, links and formulas, and the same bytes twice.
+Faces being fitted are laid out alone at their places and put into the first pass's
+pages: the bytes must be those of a full relayout.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from studygen.cli import app
+from studygen.outputs import flashcards
+from studygen.outputs.face_fit import fit_faces
+
+EPOCH = "1764288000"
+LONG = "La réponse développe le mécanisme de la photosynthèse et ses deux phases. "
+
+
+def deck(cards: int) -> str:
+    """A deck of short, long and too long answers, a formula, a link and a list."""
+    lines = ["title: Paquet", "lang: fr", "sections:", "  - title: Partie", "    blocks:"]
+    lines += ["      - kind: text", "        text: Le cours.", "flashcards:"]
+    for n in range(1, cards + 1):
+        back = {
+            0: "Réponse courte.",
+            1: LONG * 3,
+            2: LONG * 30,  # does not fit even at the smallest size
+            3: "L'énergie vaut $E = mc^2$ (voir [la fiche](https://example.org/fiche)).",
+            4: "- un\n      - deux\n      - trois",
+        }[n % 5]
+        lines += [f"  - front: Question {n} ?", "    back: |", f"      {back}", "    tags: [bio]"]
+    return "\n".join(lines) + "\n"
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The same 20-card deck built in one layout, in batches of 2 pages (twice), and with
+    a theme folder (every page laid out again at the fitted sizes)."""
+    root = tmp_path_factory.mktemp("batches")
+    (root / "source").mkdir()
+    (root / "source/deck.yaml").write_text(deck(20), encoding="utf-8")
+    (root / "theme/flashcards").mkdir(parents=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        common = ("build", "--only", "flashcards", "--jobs", "1", "-v")
+        said = {"one": run(*common, "--out", "one")}
+        run(*common, "--out", "pdfa-one", "--pdf-variant", "pdf/a-3b")
+        patch.setattr(flashcards, "BATCH_PAGES", 2)
+        said["batched"] = run(*common, "--out", "batched")
+        run(*common, "--out", "again")
+        run(*common, "--out", "pdfa-batched", "--pdf-variant", "pdf/a-3b")
+        said["theme"] = run(*common, "--out", "theme", "--templates", "theme")
+    paths = {
+        name: root / name / "deck/flashcards.pdf"
+        for name in ("one", "batched", "again", "pdfa-one", "pdfa-batched")
+    }
+    paths["theme"] = root / "theme/deck/flashcards.pdf"
+    assert "in batches of 2 pages" in said["batched"] and "in batches" not in said["one"]
+    assert (
+        said["one"].count("does not fit its card")
+        == 4
+        == said["batched"].count("does not fit its card")
+    )
+    return paths
+
+
+def test_batches_give_the_pages_text_and_positions_of_one_layout(built: dict[str, Path]) -> None:
+    with pdfplumber.open(built["one"]) as one, pdfplumber.open(built["batched"]) as batched:
+        assert len(one.pages) == len(batched.pages) == 6
+        for a, b in zip(one.pages, batched.pages, strict=True):
+            assert a.extract_text() == b.extract_text()
+            chars = [(c["text"], round(c["x0"], 2), round(c["top"], 2), c["size"]) for c in a.chars]
+            assert chars == [
+                (c["text"], round(c["x0"], 2), round(c["top"], 2), c["size"]) for c in b.chars
+            ]
+            assert len(a.lines) == len(b.lines)  # cut marks
+    assert "Question 20" in PdfReader(built["batched"]).pages[4].extract_text()
+
+
+def test_batches_make_one_tagged_pdf_with_each_font_once(built: dict[str, Path]) -> None:
+    reader = PdfReader(built["batched"])
+    fonts = {
+        str(font.get_object()["/BaseFont"]): font.get_object().indirect_reference
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    one = PdfReader(built["one"])
+    one_fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in one.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert set(fonts) == one_fonts  # the same subsets, each embedded once
+    root = reader.trailer["/Root"]
+    tree = root["/StructTreeRoot"].get_object()
+    assert root["/MarkInfo"]["/Marked"] and str(root["/Lang"]) == "fr"
+    assert [page["/StructParents"] for page in reader.pages] == list(range(6))
+    kinds = _structure_kinds(tree["/K"][0].get_object())
+    assert {"/Formula", "/Link", "/L", "/P"} <= kinds
+    links = [a.get_object() for p in reader.pages for a in p.get("/Annots", ())]
+    assert any(link["/A"]["/URI"] == "https://example.org/fiche" for link in links)
+    assert reader.metadata == one.metadata and reader.metadata.title == "Paquet — Fiches"
+
+
+def _structure_kinds(element: object, depth: int = 0) -> set[str]:
+    found: set[str] = set()
+    if isinstance(element, dict) and "/S" in element:
+        found.add(str(element["/S"]))
+        kids = element.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            found |= _structure_kinds(kid.get_object() if hasattr(kid, "get_object") else kid)
+    return found
+
+
+def test_batches_keep_the_pdf_variant(built: dict[str, Path]) -> None:
+    one, batched = PdfReader(built["pdfa-one"]), PdfReader(built["pdfa-batched"])
+    assert sorted(batched.trailer["/Root"]) == sorted(one.trailer["/Root"])
+    intent = batched.trailer["/Root"]["/OutputIntents"][0].get_object()
+    assert (
+        intent["/S"] == "/GTS_PDFA1"
+        and b"pdfaid" in batched.trailer["/Root"]["/Metadata"].get_object().get_data()
+    )
+    assert batched.pdf_header == one.pdf_header and len(batched.pages) == len(one.pages)
+
+
+def test_batched_builds_repeat_byte_for_byte(built: dict[str, Path]) -> None:
+    assert built["batched"].read_bytes() == built["again"].read_bytes()
+
+
+def test_faces_put_into_the_first_pass_are_the_bytes_of_a_full_relayout(
+    built: dict[str, Path],
+) -> None:
+    # shrunk, clipped (with its mark), pictured and linked faces taken from partial passes
+    assert built["one"].read_bytes() == built["theme"].read_bytes()
+
+
+def test_a_measured_fill_proves_a_step_larger_cannot_fit() -> None:
+    """Text needs (size / size it fits at)² of its box: once a face fits with its box nearly
+    full, no step-larger pass is needed; a face with a picture still gets one."""
+    fits_at = {"1-back": 10.2, "2-back": 8.2, "3-back": 9.3}
+    calls: list[set[str] | None] = []
+
+    def measure(sizes: dict[str, float], faces: set[str] | None) -> dict[str, float]:
+        calls.append(faces)
+        return {f: (sizes[f] / fits_at[f]) ** 2 for f in (sizes if faces is None else faces)}
+
+    fit = fit_faces(dict.fromkeys(fits_at, 11.0), 7.0, measure)
+    assert fit.partial_passes == 2 and calls[2] == {"3-back"}  # its fill left it open
+    for face, size in fit.sizes.items():
+        assert size <= fits_at[face] and fits_at[face] - size <= 0.5
+    calls.clear()
+    pictured = fit_faces(dict.fromkeys(fits_at, 11.0), 7.0, measure, pictured={"2-back"})
+    assert pictured.partial_passes == 2 and calls[2] == {"2-back", "3-back"}
+    assert pictured.sizes == fit.sizes
+
+
+def test_a_text_cut_at_the_page_end_still_shrinks_quickly() -> None:
+    """A text longer than the page measures the same at every size (it is cut where the page
+    ends); the prediction then goes from the smallest size tried."""
+    calls: list[set[str] | None] = []
+
+    def measure(sizes: dict[str, float], faces: set[str] | None) -> dict[str, float]:
+        calls.append(faces)
+        return {"1-back": min(1.2, (sizes["1-back"] / 5.0) ** 2)}
+
+    fit = fit_faces({"1-back": 11.0}, 7.0, measure)
+    assert fit.sizes["1-back"] == 7.0 and fit.overflowing and len(calls) <= 4
+    assert math.isclose(fit.overflowing["1-back"], 1.2)
