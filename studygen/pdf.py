@@ -86,6 +86,18 @@ _machine_notices: dict[str, None] = {}
 _NOTDEF = ".notdef glyph rendered for Unicode string unsupported by fonts"
 
 
+KNOWN_ENGINE = "70."  # the WeasyPrint release whose page boxes and PDF writer studygen reuses
+
+
+def engine_known() -> bool:
+    """Whether the installed WeasyPrint is the release whose internals studygen was checked
+    against: flashcard faces put back into laid-out pages, and sheets written in batches.
+    With another release those shortcuts are left out and every page is laid out again."""
+    import weasyprint
+
+    return str(weasyprint.__version__).startswith(KNOWN_ENGINE)
+
+
 def machine_notices() -> list[str]:
     """What WeasyPrint said about this machine since the last call, once each."""
     found = list(_machine_notices)

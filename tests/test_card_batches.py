@@ -17,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from studygen import pdf
 from studygen.cli import app
 from studygen.outputs import flashcards
 from studygen.outputs.face_fit import fit_faces
@@ -66,12 +67,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         run(*common, "--out", "again")
         run(*common, "--out", "pdfa-batched", "--pdf-variant", "pdf/a-3b")
         said["theme"] = run(*common, "--out", "theme", "--templates", "theme")
+        patch.setattr(pdf, "engine_known", lambda: False)
+        said["unknown"] = run(*common, "--out", "unknown")
     paths = {
         name: root / name / "deck/flashcards.pdf"
-        for name in ("one", "batched", "again", "pdfa-one", "pdfa-batched")
+        for name in ("one", "batched", "again", "pdfa-one", "pdfa-batched", "unknown")
     }
     paths["theme"] = root / "theme/deck/flashcards.pdf"
     assert "in batches of 2 pages" in said["batched"] and "in batches" not in said["one"]
+    assert "in batches" not in said["unknown"]
     assert (
         said["one"].count("does not fit its card")
         == 4
@@ -148,6 +152,13 @@ def test_faces_put_into_the_first_pass_are_the_bytes_of_a_full_relayout(
 ) -> None:
     # shrunk, clipped (with its mark), pictured and linked faces taken from partial passes
     assert built["one"].read_bytes() == built["theme"].read_bytes()
+
+
+def test_another_weasyprint_release_lays_every_page_out_again_with_the_same_result(
+    built: dict[str, Path],
+) -> None:
+    # no box put back, no batch: the safe path gives the same sheets
+    assert built["unknown"].read_bytes() == built["one"].read_bytes()
 
 
 def test_a_measured_fill_proves_a_step_larger_cannot_fit() -> None:

@@ -271,7 +271,8 @@ class Flashcards:
         """Lay out the sheets; a face that does not fit at the smallest size is a warning."""
         plan = plan_deck(job)
         formulas: list[Problem] = []
-        if len(plan.pages) > BATCH_PAGES and job.options.templates is None:
+        batched = job.options.templates is None and pdf.engine_known()
+        if len(plan.pages) > BATCH_PAGES and batched:
             sheets, formulas = write_in_batches(job, plan)
         else:  # one layout; a project's templates may count across pages
             sheets = lay_out_sheets(job, plan)
