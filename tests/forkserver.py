@@ -48,23 +48,49 @@ class ForkServer:
         self, cwd: Path, args: tuple[str, ...] | list[str], env: dict[str, str], guard: float
     ) -> tuple[int, str]:
         """``studygen ARGS`` in ``cwd`` with ``env`` added, stopped after ``guard`` seconds."""
+        self.start(cwd, args, env, guard)
+        return self.finish()
+
+    def start(
+        self, cwd: Path, args: tuple[str, ...] | list[str], env: dict[str, str], guard: float
+    ) -> int:
+        """Start a command as ``run`` does; its process id (for a test that signals it)."""
         if self.process is None or self.process.poll() is not None:
             self.process = self._start()
-        assert self.process.stdin and self.process.stdout
+        assert self.process.stdin
         request = {"cwd": str(cwd), "args": list(args), "env": env, "guard": guard}
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
+        pid: int = self._answer()["pid"]
+        return pid
+
+    def finish(self) -> tuple[int, str]:
+        """The exit code and output of the command started last, once it has ended."""
+        result = self._answer()
+        return result["code"], result["stdout"] + result["stderr"]
+
+    def _answer(self) -> dict[str, Any]:
+        assert self.process and self.process.stdout
         answer = self.process.stdout.readline()
         if not answer:  # the server itself died: the next command starts another
             self.process.wait()
             raise RuntimeError(f"the fork server ended with {self.process.returncode}")
         result: dict[str, Any] = json.loads(answer)
-        return result["code"], result["stdout"] + result["stderr"]
+        return result
 
     def close(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()  # between commands: nothing of its own to finish
             self.process.wait()
+
+
+def running(pid: int) -> bool:
+    """Whether the command started as ``pid`` is still running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 # --- the server ------------------------------------------------------------------------------
@@ -135,6 +161,7 @@ def _serve(memory_limit: int) -> None:
             pid = os.fork()
             if pid == 0:
                 _command(request, stdout, stderr)
+            _answer({"pid": pid})
             guard = request["guard"]
             deadline = time.monotonic() + guard
             while True:
@@ -151,9 +178,12 @@ def _serve(memory_limit: int) -> None:
             for stream in (stdout, stderr):
                 stream.seek(0)
                 texts.append(stream.read().decode("utf-8", "replace"))
-        answer = {"code": os.waitstatus_to_exitcode(status), "stdout": texts[0], "stderr": texts[1]}
-        sys.stdout.write(json.dumps(answer) + "\n")
-        sys.stdout.flush()
+        _answer({"code": os.waitstatus_to_exitcode(status), "stdout": texts[0], "stderr": texts[1]})
+
+
+def _answer(answer: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(answer) + "\n")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

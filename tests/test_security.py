@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO, fork_server
-from forkserver import ForkServer
+from forkserver import ForkServer, running
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -392,14 +392,17 @@ def test_a_symlink_planted_in_the_output_folder_is_never_written_through(
     assert (layout["outside"] / "secret.txt").read_text() == SECRET
 
 
-def test_killed_builds_leave_the_old_pdf_or_the_new_one(layout: dict[str, Path]) -> None:
+def test_killed_builds_leave_the_old_pdf_or_the_new_one(
+    layout: dict[str, Path], fork_servers: dict[int, ForkServer]
+) -> None:
+    server = fork_server(fork_servers)  # each build a process of its own, killed by its id
     project = layout["project"]
     text = "Un paragraphe de cours, assez long pour que l'écriture prenne du temps. " * 40
     sections = [{"title": f"Partie {n}", "blocks": [{"kind": "text", "text": text}]}
                 for n in range(30)]  # fmt: skip
     (project / "source" / "s.yaml").write_text(json.dumps({"title": "T", "sections": sections}))
-    command = [sys.executable, "-m", "studygen", "build", "--only", "handout"]
-    assert subprocess.run(command, cwd=project, capture_output=True, check=False).returncode == 0
+    command = ("build", "--only", "handout")
+    assert server.run(project, command, {}, guard=120)[0] == 0
     folder = project / "build" / "s"
     target = folder / "handout.pdf"
     complete = len(PdfReader(target).pages)
@@ -408,15 +411,16 @@ def test_killed_builds_leave_the_old_pdf_or_the_new_one(layout: dict[str, Path])
         if caught == 2:
             break
         # --force: the source is unchanged, and an up-to-date PDF would not be written again
-        child = subprocess.Popen([*command, "--force"], cwd=project, stdout=subprocess.DEVNULL)
+        pid = server.start(project, (*command, "--force"), {}, guard=120)
         deadline = time.monotonic() + 60
-        while child.poll() is None and time.monotonic() < deadline:
+        while running(pid) and time.monotonic() < deadline:
             if any(folder.glob(".handout.pdf.*.tmp")):  # the new PDF is being written
-                child.send_signal(signal.SIGKILL)
-                caught += 1
+                with contextlib.suppress(ProcessLookupError):  # unless it has just ended
+                    os.kill(pid, signal.SIGKILL)
+                    caught += 1
                 break
             time.sleep(0.0005)
-        child.wait()
+        server.finish()
         assert target.read_bytes().rstrip().endswith(b"%%EOF")
         assert len(PdfReader(target).pages) == complete
     assert caught >= 1, "no build was caught while writing"
