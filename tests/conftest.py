@@ -105,11 +105,3 @@ def fork_server(servers: dict[int, ForkServer], memory_limit: int = 0) -> ForkSe
     if memory_limit not in servers:
         servers[memory_limit] = ForkServer(memory_limit)
     return servers[memory_limit]
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that read the bundled examples' builds run on one worker (``--dist loadgroup``),
-    so each session build is made once, not once per worker."""
-    for item in items:
-        if {"built_a4", "built_letter"} & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("built-examples"))

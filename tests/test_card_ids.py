@@ -101,10 +101,6 @@ def test_check_reports_duplicate_ids(make_project: MakeProject) -> None:
     assert "Traceback" not in result.output
 
 
-# The module's tests share one build: with --dist loadgroup they all run on one worker.
-pytestmark = pytest.mark.xdist_group("test_card_ids")
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("cloze")

@@ -66,10 +66,6 @@ def test_markdown_never_changes_tex_and_display_blocks_are_formulas() -> None:
 # --- The maths course, built ----------------------------------------------------------------
 
 
-# The module's tests share one build: with --dist loadgroup they all run on one worker.
-pytestmark = pytest.mark.xdist_group("test_formulas")
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("course")

@@ -25,10 +25,6 @@ from golden import GOLDEN, build_all, fingerprint
 RECORDED = json.loads(GOLDEN.read_text(encoding="utf-8"))
 
 
-# The module's tests share one build: with --dist loadgroup they all run on one worker.
-pytestmark = pytest.mark.xdist_group("test_golden")
-
-
 @pytest.fixture(scope="module")
 def hashes(
     tmp_path_factory: pytest.TempPathFactory, fork_servers: dict[int, ForkServer]

@@ -20,10 +20,6 @@ QUIZ = "https://quiz.example.org/cell?level=2&lang=en"
 VIDEO = "https://video.example.net/watch/AbC123"
 
 
-# The module's tests share one build: with --dist loadgroup they all run on one worker.
-pytestmark = pytest.mark.xdist_group("test_links")
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Markdown example with links (front matter), built once."""

@@ -95,10 +95,6 @@ Chlorophyll reflects green light.
 """
 
 
-# The module's tests share one build: with --dist loadgroup they all run on one worker.
-pytestmark = pytest.mark.xdist_group("test_worksheet")
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     folder = tmp_path_factory.mktemp("worksheet")
