@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from forkserver import ForkServer
 from hypothesis import settings
 from typer.testing import CliRunner
 
@@ -88,3 +89,19 @@ def built_a4(example_project: Path) -> Path:
 def built_letter(example_project: Path) -> Path:
     """The bundled examples built on Letter."""
     return _build_examples(example_project, "letter")
+
+
+@pytest.fixture(scope="session")
+def fork_servers() -> Iterator[dict[int, ForkServer]]:
+    """One fork server per memory limit in this test worker (see ``forkserver.py``)."""
+    servers: dict[int, ForkServer] = {}
+    yield servers
+    for server in servers.values():
+        server.close()
+
+
+def fork_server(servers: dict[int, ForkServer], memory_limit: int = 0) -> ForkServer:
+    """The worker's server whose commands may map at most ``memory_limit`` bytes."""
+    if memory_limit not in servers:
+        servers[memory_limit] = ForkServer(memory_limit)
+    return servers[memory_limit]

@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,18 +66,31 @@ def _has_harfbuzz_subset() -> bool:
     return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
-def build_all(workdir: Path) -> dict[str, str]:
-    """Build every option set in a copy of the examples; ``{set/source/output: sha256}``."""
+# (folder, arguments, environment added) → exit code and output of ``studygen ARGUMENTS``
+Run = Callable[[Path, list[str], dict[str, str]], tuple[int, str]]
+
+
+def _subprocess(project: Path, args: list[str], env: dict[str, str]) -> tuple[int, str]:
+    command = [sys.executable, "-m", "studygen.cli", *args]
+    result = subprocess.run(command, cwd=project, env={**os.environ, **env},
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    return result.returncode, result.stdout + result.stderr
+
+
+def build_all(workdir: Path, run: Run = _subprocess) -> dict[str, str]:
+    """Build every option set in a copy of the examples; ``{set/source/output: sha256}``.
+
+    Each option set is one ``studygen build`` command in a process of its own (``run``).
+    """
     project = workdir / "project"
     shutil.copytree(REPO / "source", project / "source")
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    env = {"SOURCE_DATE_EPOCH": EPOCH}
     hashes: dict[str, str] = {}
     for name, options in OPTION_SETS.items():
         out = project / f"out-{name}"
-        command = [sys.executable, "-m", "studygen.cli", "build", "--out", str(out), *options]
         sources = [str(project / "source" / s) for s in SOURCES]
-        subprocess.run([*command, *sources], cwd=project, env=env, check=True,
-                       capture_output=True)  # fmt: skip
+        code, output = run(project, ["build", "--out", str(out), *options, *sources], env)
+        assert code == 0, output
         for pdf in sorted(out.rglob("*.pdf")):
             key = f"{name}/{pdf.parent.name}/{pdf.name}"
             hashes[key] = hashlib.sha256(pdf.read_bytes()).hexdigest()

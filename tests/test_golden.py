@@ -24,20 +24,26 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import fork_server
+from forkserver import ForkServer
 from golden import GOLDEN, build_all, fingerprint
 
 RECORDED = json.loads(GOLDEN.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def hashes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def hashes(
+    tmp_path_factory: pytest.TempPathFactory, fork_servers: dict[int, ForkServer]
+) -> dict[str, str]:
     here = fingerprint()
     if here != RECORDED["fingerprint"]:
         pytest.skip(
             "golden hashes were recorded with other libraries or fonts "
             f"({RECORDED['fingerprint']}; here {here}): PDF bytes differ by machine"
         )
-    return build_all(tmp_path_factory.mktemp("golden"))
+    server = fork_server(fork_servers)  # each build in a process of its own, started warm
+    run = lambda folder, args, env: server.run(folder, args, env, guard=600)  # noqa: E731
+    return build_all(tmp_path_factory.mktemp("golden"), run)
 
 
 def test_same_outputs_are_written(hashes: dict[str, str]) -> None:

@@ -1,8 +1,9 @@
 """Inputs an attacker would try: each ends with its one-line message and exit code, in bounded
 time and memory, touching no file outside the output folder and leaving no partial output.
 
-Every case runs ``studygen`` in a child process under a memory limit and a wall-clock
-guard (the guard only stops a runaway test; what is asserted is the message).
+Every case runs ``studygen`` in a process of its own under a memory limit and a wall-clock
+guard (the guard only stops a runaway test; what is asserted is the message): forked from
+one server per test worker that has set the limit and imported studygen (``forkserver.py``).
 """
 
 from __future__ import annotations
@@ -11,15 +12,14 @@ import errno
 import json
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO
+from conftest import REPO, fork_server
+from forkserver import ForkServer
 from pypdf import PdfReader
 from test_security import png
 
@@ -370,22 +370,18 @@ def snapshot(root: Path, skip: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-def run(project: Path, args: tuple[str, ...], env: dict[str, str]) -> tuple[int, str]:
-    code = (
-        "import resource, sys; "
-        f"resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT})); "
-        "from studygen.cli import main; sys.argv = ['studygen', *sys.argv[1:]]; main()"
-    )
-    environment = {**os.environ, "PYTHONPATH": str(REPO), **env}
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=project, capture_output=True, text=True, timeout=GUARD, env=environment, check=False,
-    )  # fmt: skip
-    return result.returncode, result.stdout + result.stderr
+Run = Callable[[Path, tuple[str, ...], dict[str, str]], tuple[int, str]]
+
+
+@pytest.fixture
+def run(fork_servers: dict[int, ForkServer]) -> Run:
+    """``run(project, args, env)`` → exit code and output of ``studygen ARGS`` in ``project``."""
+    server = fork_server(fork_servers, MEMORY_LIMIT)
+    return lambda project, args, env: server.run(project, args, env, GUARD)
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_hostile_input(name: str, tmp_path: Path) -> None:
+def test_hostile_input(name: str, tmp_path: Path, run: Run) -> None:
     case = CASES[name]
     project, outside = tmp_path / "project", tmp_path / "outside"
     (project / "source").mkdir(parents=True)
@@ -450,7 +446,7 @@ def test_a_failing_disk_is_one_message(
     assert [p.name for p in (tmp_path / "build").rglob("*") if p.is_file()] == []
 
 
-def test_links_inside_the_project_stay_relative(tmp_path: Path) -> None:
+def test_links_inside_the_project_stay_relative(tmp_path: Path, run: Run) -> None:
     """A relative link is written as it was, not as this machine's absolute path."""
     project = tmp_path / "project"
     (project / "source/notes").mkdir(parents=True)
@@ -488,7 +484,7 @@ def test_cards_from_any_reader_face_the_word_limit(tmp_path: Path) -> None:
     ]
 
 
-def test_an_image_named_with_a_colon_is_printed(tmp_path: Path) -> None:
+def test_an_image_named_with_a_colon_is_printed(tmp_path: Path, run: Run) -> None:
     """``a:b.png`` is a file beside the source, not an address with the scheme ``a:``."""
     (tmp_path / "source").mkdir()
     (tmp_path / "source/a:b.png").write_bytes(png(30, 20))

@@ -13,12 +13,13 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO
+from conftest import REPO, fork_server
+from forkserver import ForkServer, running
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -287,18 +288,20 @@ def test_content_is_never_template_code(layout: dict[str, Path]) -> None:
 # Denial of service: each ends within seconds, exit 1, nothing written.
 
 
-def _bounded_build(project: Path, *args: str, timeout: float = 60) -> tuple[int, str, float]:
-    """Run a build in a child process with a memory limit; return code, output, seconds."""
-    code = (
-        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30)); "
-        "from studygen.cli import main; sys.argv = ['studygen', 'build', *sys.argv[1:]]; main()"
-    )
-    started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=project, capture_output=True, text=True, timeout=timeout, check=False,
-    )  # fmt: skip
-    return result.returncode, result.stdout + result.stderr, time.monotonic() - started
+Bounded = Callable[..., tuple[int, str, float]]
+
+
+@pytest.fixture
+def bounded_build(fork_servers: dict[int, ForkServer]) -> Bounded:
+    """Run a build in a process of its own with a memory limit; return code, output, seconds."""
+    server = fork_server(fork_servers, 3 << 30)
+
+    def run(project: Path, *args: str, timeout: float = 60) -> tuple[int, str, float]:
+        started = time.monotonic()
+        code, output = server.run(project, ("build", *args), {}, timeout)
+        return code, output, time.monotonic() - started
+
+    return run
 
 
 def _dos_cases(project: Path, outside: Path) -> dict[str, tuple[str, str]]:
@@ -328,10 +331,12 @@ def _dos_cases(project: Path, outside: Path) -> dict[str, tuple[str, str]]:
     ["fifo image", "dev zero", "decompression bomb", "huge data uri", "thousands of pages",
      "deep markdown nesting", "alias bomb"],
 )  # fmt: skip
-def test_denial_of_service_inputs_fail_fast(case: str, layout: dict[str, Path]) -> None:
+def test_denial_of_service_inputs_fail_fast(
+    case: str, layout: dict[str, Path], bounded_build: Bounded
+) -> None:
     text, message = _dos_cases(layout["project"], layout["outside"])[case]
     (layout["project"] / "source" / "s.yaml").write_text(text)
-    code, output, seconds = _bounded_build(layout["project"])
+    code, output, seconds = bounded_build(layout["project"])
     assert seconds < 30, f"{case} took {seconds:.0f} s"
     assert "Traceback" not in output, output
     if message:
@@ -342,22 +347,26 @@ def test_denial_of_service_inputs_fail_fast(case: str, layout: dict[str, Path]) 
         assert len(PdfReader(layout["project"] / "build/s/handout.pdf").pages) < 10
 
 
-def test_html_nested_thousands_deep_fails_cleanly(layout: dict[str, Path]) -> None:
+def test_html_nested_thousands_deep_fails_cleanly(
+    layout: dict[str, Path], bounded_build: Bounded
+) -> None:
     theme = layout["project"] / "theme" / "handout"
     theme.mkdir(parents=True)
     original = (REPO / "templates" / "handout" / "handout.html.j2").read_text()
     deep = "{% for i in range(3000) %}<div>{% endfor %}x"
     theme.joinpath("handout.html.j2").write_text(original.replace(BODY, BODY + deep))
     (layout["project"] / "source" / "s.yaml").write_text(source_with())
-    code, output, seconds = _bounded_build(layout["project"], "--templates", "theme")
+    code, output, seconds = bounded_build(layout["project"], "--templates", "theme")
     assert code == 1 and "nested too deeply" in output and seconds < 30, output
     assert not (layout["project"] / "build").exists()
 
 
-def test_a_source_over_the_size_limit_is_not_read(layout: dict[str, Path]) -> None:
+def test_a_source_over_the_size_limit_is_not_read(
+    layout: dict[str, Path], bounded_build: Bounded
+) -> None:
     (layout["project"] / "studygen.toml").write_text("max_source_bytes = 1000000\n")
     (layout["project"] / "source" / "s.yaml").write_text(source_with(text="x" * 2_000_000))
-    code, output, seconds = _bounded_build(layout["project"])
+    code, output, seconds = bounded_build(layout["project"])
     assert code == 1 and "over the 1 MB limit" in output and seconds < 30
 
 
@@ -383,14 +392,17 @@ def test_a_symlink_planted_in_the_output_folder_is_never_written_through(
     assert (layout["outside"] / "secret.txt").read_text() == SECRET
 
 
-def test_killed_builds_leave_the_old_pdf_or_the_new_one(layout: dict[str, Path]) -> None:
+def test_killed_builds_leave_the_old_pdf_or_the_new_one(
+    layout: dict[str, Path], fork_servers: dict[int, ForkServer]
+) -> None:
+    server = fork_server(fork_servers)  # each build a process of its own, killed by its id
     project = layout["project"]
     text = "Un paragraphe de cours, assez long pour que l'écriture prenne du temps. " * 40
     sections = [{"title": f"Partie {n}", "blocks": [{"kind": "text", "text": text}]}
                 for n in range(30)]  # fmt: skip
     (project / "source" / "s.yaml").write_text(json.dumps({"title": "T", "sections": sections}))
-    command = [sys.executable, "-m", "studygen", "build", "--only", "handout"]
-    assert subprocess.run(command, cwd=project, capture_output=True, check=False).returncode == 0
+    command = ("build", "--only", "handout")
+    assert server.run(project, command, {}, guard=120)[0] == 0
     folder = project / "build" / "s"
     target = folder / "handout.pdf"
     complete = len(PdfReader(target).pages)
@@ -399,15 +411,16 @@ def test_killed_builds_leave_the_old_pdf_or_the_new_one(layout: dict[str, Path])
         if caught == 2:
             break
         # --force: the source is unchanged, and an up-to-date PDF would not be written again
-        child = subprocess.Popen([*command, "--force"], cwd=project, stdout=subprocess.DEVNULL)
+        pid = server.start(project, (*command, "--force"), {}, guard=120)
         deadline = time.monotonic() + 60
-        while child.poll() is None and time.monotonic() < deadline:
+        while running(pid) and time.monotonic() < deadline:
             if any(folder.glob(".handout.pdf.*.tmp")):  # the new PDF is being written
-                child.send_signal(signal.SIGKILL)
-                caught += 1
+                with contextlib.suppress(ProcessLookupError):  # unless it has just ended
+                    os.kill(pid, signal.SIGKILL)
+                    caught += 1
                 break
             time.sleep(0.0005)
-        child.wait()
+        server.finish()
         assert target.read_bytes().rstrip().endswith(b"%%EOF")
         assert len(PdfReader(target).pages) == complete
     assert caught >= 1, "no build was caught while writing"
@@ -473,13 +486,15 @@ def test_outputs_are_named_after_files_and_never_leave_the_output_folder(
     assert not list(layout["outside"].glob("pwned*"))
 
 
-def test_a_huge_data_uri_in_a_template_is_refused(layout: dict[str, Path]) -> None:
+def test_a_huge_data_uri_in_a_template_is_refused(
+    layout: dict[str, Path], bounded_build: Bounded
+) -> None:
     theme = layout["project"] / "theme" / "handout"
     theme.mkdir(parents=True)
     original = (REPO / "templates" / "handout" / "handout.html.j2").read_text()
     huge = '<img alt="" src="data:image/png;base64,' + "A" * 3_000_000 + '">'
     theme.joinpath("handout.html.j2").write_text(original.replace(BODY, BODY + huge))
     (layout["project"] / "source" / "s.yaml").write_text(source_with())
-    code, output, seconds = _bounded_build(layout["project"], "--templates", "theme")
+    code, output, seconds = bounded_build(layout["project"], "--templates", "theme")
     assert code == 1 and "data URI over 2 MB refused" in output and seconds < 30, output
     assert not (layout["project"] / "build").exists()

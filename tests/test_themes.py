@@ -32,15 +32,24 @@ def _build(folder: Path, *args: str) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def themed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
-    """Both examples built once per theme, through the command line."""
-    built = {}
-    for theme in ("eco", "large-print", "dyslexia"):
-        folder = tmp_path_factory.mktemp(theme)
+class Themed(dict[str, Path]):
+    """Both examples built with a theme, through the command line: each theme once, when a
+    test first asks for it (so a worker builds only the themes of the tests it runs)."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        super().__init__()
+        self.factory = factory
+
+    def __missing__(self, theme: str) -> Path:
+        folder = self.factory.mktemp(theme)
         shutil.copytree(EXAMPLES, folder / "source")
-        built[theme] = _build(folder, "--theme", theme)
-    yield built
+        self[theme] = _build(folder, "--theme", theme)
+        return self[theme]
+
+
+@pytest.fixture(scope="module")
+def themed(tmp_path_factory: pytest.TempPathFactory) -> Themed:
+    return Themed(tmp_path_factory)
 
 
 def _pdfs(out: Path) -> Iterator[tuple[str, Path]]:
