@@ -44,6 +44,7 @@ class Rendered:
     fetcher: Any = None
     _pdf: bytes | None = None
     earlier_refusals: list[tuple[str, str]] = field(default_factory=list)
+    formulas: bool = True  # whether the page holds formulas, to be tagged as such
 
     @property
     def refusals(self) -> list[tuple[str, str]]:
@@ -62,7 +63,7 @@ class Rendered:
         if self._pdf is None:
             seen = len(self.fetcher.refusals) if self.fetcher is not None else 0
             with captured_warnings() as warnings:
-                pdf = write(self.document, self.identifier, self.variant)
+                pdf = write(self.document, self.identifier, self.variant, self.formulas)
             # SVG images fetch what they name while being drawn, after layout.
             if self.fetcher is not None and len(self.fetcher.refusals) > seen:
                 raise FetchRefused(list(dict.fromkeys(self.fetcher.refusals[seen:])))
@@ -301,16 +302,23 @@ def layout(
     return document, parsing + list(warnings), fetcher, refused
 
 
-def write(document: Any, identifier: bytes, variant: str | None = None) -> bytes:
+def write(
+    document: Any, identifier: bytes, variant: str | None = None, formulas: bool = True
+) -> bytes:
     """The PDF bytes of a laid-out document: tagged, with a stable file identifier.
 
     ``variant`` is a PDF standard WeasyPrint knows (``pdf/ua-1``, ``pdf/a-3b``). Formulas
-    are tagged as Formula elements, with their TeX as alternate text.
+    are tagged as Formula elements, with their TeX as alternate text (``formulas=False``:
+    the page has none, and its boxes are not searched for them).
     """
     from studygen.formula_pdf import tag_formulas
 
+    _remember_page_references()
     pdf = document.write_pdf(
-        pdf_identifier=identifier, pdf_tags=True, pdf_variant=variant, finisher=tag_formulas
+        pdf_identifier=identifier,
+        pdf_tags=True,
+        pdf_variant=variant,
+        finisher=tag_formulas if formulas else None,
     )
     assert isinstance(pdf, bytes)
     if b"/EmbeddedFile" in pdf or b"/FileAttachment" in pdf:
@@ -330,7 +338,36 @@ def render_pdf(
 ) -> Rendered:
     """Lay out HTML; the PDF is written when ``.pdf`` is first read."""
     document, warnings, fetcher, refused = layout(html, base_url, stylesheets, roots, engine)
-    return Rendered(document, warnings, identifier, variant, fetcher, earlier_refusals=refused)
+    return Rendered(
+        document, warnings, identifier, variant, fetcher, earlier_refusals=refused,
+        formulas="data-formula" in html,
+    )  # fmt: skip
+
+
+def _remember_page_references() -> None:
+    """Let pydyf list a PDF's page references once, not once per tagged element (once).
+
+    WeasyPrint's tags ask for the list for every element they make, and pydyf makes it
+    anew each time: the tags of a long handout took time growing with the square of its
+    pages. The list is kept while the pages stay the same.
+    """
+    import pydyf  # type: ignore[import-untyped]
+
+    listed = pydyf.PDF.page_references
+    if getattr(listed.fget, "studygen", False):
+        return
+
+    def page_references(self: Any) -> Any:
+        kids = self.pages["Kids"]
+        key = (id(kids), len(kids))
+        kept = self.__dict__.get("_studygen_page_references")
+        if kept is None or kept[0] != key:
+            kept = (key, listed.fget(self))
+            self.__dict__["_studygen_page_references"] = kept
+        return kept[1]
+
+    page_references.studygen = True  # type: ignore[attr-defined]
+    pydyf.PDF.page_references = property(page_references)
 
 
 def spliced(first: Rendered, second: Rendered, document: Any) -> Rendered:
@@ -339,6 +376,7 @@ def spliced(first: Rendered, second: Rendered, document: Any) -> Rendered:
         document, [*first.warnings, *second.warnings], first.identifier, first.variant,
         _Fetchers(first.fetcher, second.fetcher),
         earlier_refusals=[*first.earlier_refusals, *second.earlier_refusals],
+        formulas=first.formulas or second.formulas,
     )  # fmt: skip
 
 
