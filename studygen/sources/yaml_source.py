@@ -127,6 +127,8 @@ def _fast(text: str) -> YamlResult | None:
         return None
     try:
         root = yaml.compose(text)
+    except MemoryError:
+        raise
     except Exception:  # noqa: BLE001 - any refusal is worded by the pure-Python parser
         return None
     converter = _Converter()
