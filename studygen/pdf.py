@@ -311,9 +311,10 @@ def write(
     are tagged as Formula elements, with their TeX as alternate text (``formulas=False``:
     the page has none, and its boxes are not searched for them).
     """
+    from studygen import pdf_writing
     from studygen.formula_pdf import tag_formulas
 
-    _remember_page_references()
+    pdf_writing.install()  # pydyf's costs that grow with the document, without changing a byte
     pdf = document.write_pdf(
         pdf_identifier=identifier,
         pdf_tags=True,
@@ -342,32 +343,6 @@ def render_pdf(
         document, warnings, identifier, variant, fetcher, earlier_refusals=refused,
         formulas="data-formula" in html,
     )  # fmt: skip
-
-
-def _remember_page_references() -> None:
-    """Let pydyf list a PDF's page references once, not once per tagged element (once).
-
-    WeasyPrint's tags ask for the list for every element they make, and pydyf makes it
-    anew each time: the tags of a long handout took time growing with the square of its
-    pages. The list is kept while the pages stay the same.
-    """
-    import pydyf  # type: ignore[import-untyped]
-
-    listed = pydyf.PDF.page_references
-    if getattr(listed.fget, "studygen", False):
-        return
-
-    def page_references(self: Any) -> Any:
-        kids = self.pages["Kids"]
-        key = (id(kids), len(kids))
-        kept = self.__dict__.get("_studygen_page_references")
-        if kept is None or kept[0] != key:
-            kept = (key, listed.fget(self))
-            self.__dict__["_studygen_page_references"] = kept
-        return kept[1]
-
-    page_references.studygen = True  # type: ignore[attr-defined]
-    pydyf.PDF.page_references = property(page_references)
 
 
 def spliced(first: Rendered, second: Rendered, document: Any) -> Rendered:
