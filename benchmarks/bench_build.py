@@ -3,7 +3,8 @@
 Usage: python benchmarks/bench_build.py [--repeat 5]
 
 Reports, for the bundled French example, the median wall time of each output, the time of
-`studygen check` (validation only, no WeasyPrint), and how the handout scales with its length
+`studygen check` (every check of a build, layout by WeasyPrint included, without writing a
+file: about the time of a build), and how the handout scales with its length
 (a generated handout 10× longer should cost about 10×, not more), and what the handout's
 table of contents and the PDF/UA-1 and PDF/A-3b variants cost over a plain tagged handout.
 """

@@ -12,6 +12,7 @@ import typer
 
 from studygen import __version__
 from studygen.choices import CALIBRATION_DUPLEX, CUT_MARKS, DUPLEX_MODES, PAPERS, PDF_VARIANTS
+from studygen.cli_help import Commands, Sections
 from studygen.errors import StudygenError, printable
 from studygen.outputs import NAMES as OUTPUTS
 from studygen.terminal import TerminalReporter
@@ -24,6 +25,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help (cli_help.py): ``--help`` does not import Rich
+    cls=Commands,
 )
 
 T = TypeVar("T")
@@ -63,17 +66,12 @@ SUMMARY = "Key-points sheet"
 
 def _card(flag: str, help_text: str) -> Any:
     """An option listed under "Flashcards" in ``build --help``."""
-    return typer.Option(flag, help=_literal(help_text), rich_help_panel=CARDS, case_sensitive=False)
+    return typer.Option(flag, help=help_text, rich_help_panel=CARDS, case_sensitive=False)
 
 
 def _summary(flag: str, help_text: str) -> Any:
     """An option listed under "Key-points sheet" in ``build --help``."""
-    return typer.Option(flag, help=_literal(help_text), rich_help_panel=SUMMARY)
-
-
-def _literal(help_text: str) -> str:
-    """Help text shown as written: Rich would take ``[default: 5]`` for markup and drop it."""
-    return help_text.replace("[", "\\[")
+    return typer.Option(flag, help=help_text, rich_help_panel=SUMMARY)
 
 
 def _run(action: Callable[[], T]) -> T:
@@ -115,11 +113,11 @@ SourcesArg = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=Sections)
 def build(
     sources: SourcesArg = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help=_literal("Output folder [default: build]"))
+        Path | None, typer.Option("--out", "-o", help="Output folder [default: build]")
     ] = None,
     only: Annotated[
         list[Output] | None,
@@ -133,7 +131,7 @@ def build(
     ] = None,
     paper: Annotated[
         PaperName | None,
-        typer.Option("--paper", help=_literal("Paper size [default: a4]"), case_sensitive=False),
+        typer.Option("--paper", help="Paper size [default: a4]", case_sensitive=False),
     ] = None,
     templates: Annotated[
         Path | None, typer.Option("--templates", help="A folder of template overrides.")
@@ -142,10 +140,8 @@ def build(
         str | None,
         typer.Option(
             "--theme",
-            help=_literal(
-                "Theme: default, eco, large-print, dyslexia or a project's own "
-                "(see `studygen themes`) [default: default]"
-            ),
+            help="Theme: default, eco, large-print, dyslexia or a project's own "
+            "(see `studygen themes`) [default: default]",
         ),
     ] = None,
     strict: Annotated[
@@ -164,7 +160,7 @@ def build(
         bool | None,
         typer.Option(
             "--toc/--no-toc",
-            help=_literal("Table of contents in the handout [default: with 3 sections or more]"),
+            help="Table of contents in the handout [default: with 3 sections or more]",
             rich_help_panel=HANDOUT,
             show_default=False,
         ),
@@ -173,7 +169,7 @@ def build(
         bool | None,
         typer.Option(
             "--link-addresses/--no-link-addresses",
-            help=_literal("Print a link's address after its text [default: yes]"),
+            help="Print a link's address after its text [default: yes]",
             rich_help_panel=HANDOUT,
             show_default=False,
         ),
@@ -276,13 +272,11 @@ def build(
     ] = None,
     timeout: Annotated[
         float | None,
-        typer.Option("--timeout", help=_literal("Seconds one source may take [default: 300].")),
+        typer.Option("--timeout", help="Seconds one source may take [default: 300]."),
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option(
-            "--jobs", "-j", help=_literal("Sources laid out at once [default: every usable core].")
-        ),
+        typer.Option("--jobs", "-j", help="Sources laid out at once [default: every usable core]."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild every output, even those up to date.")
@@ -386,7 +380,7 @@ _BUILD_SIGNATURE = inspect.signature(build, eval_str=True)
 check.__signature__ = _BUILD_SIGNATURE.replace(  # type: ignore[attr-defined]
     parameters=[p for n, p in _BUILD_SIGNATURE.parameters.items() if n not in ("out", "quiet")]
 )
-app.command()(check)
+app.command(cls=Sections)(check)
 
 
 @app.command()

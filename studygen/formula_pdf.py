@@ -85,6 +85,8 @@ def layout_problems(source: Source, output: str, document: Any) -> list[Problem]
     where: dict[str, tuple[Path, int]] = {}
     for path, line, _, math in _sites(source):
         where.setdefault(" ".join(math.tex.split()), (path, line))
+    if not where:  # no formula in the source: none in its pages either
+        return []
     problems: list[Problem] = []
     in_faces: set[int] = set()
     for _, face, face_box in _marked(document, "data-fit"):

@@ -63,6 +63,8 @@ def find_math(text: str, dollars: bool = True) -> list[Math]:
     non-space and before a non-digit, so ``5 $``, ``$5`` and ``10 $ et 20 $`` stay money.
     """
     found: list[Math] = []
+    if "$" not in text and "\\(" not in text and "\\[" not in text:
+        return found  # every delimiter holds one of these: most texts have no formula
     i, n = 0, len(text)
     while i < n:
         char = text[i]
@@ -76,7 +78,9 @@ def find_math(text: str, dollars: bool = True) -> list[Math]:
                 close = text.find("`" * run, close + run + 1)
             i = close + run if close != -1 else i + run
             continue
-        pair = next((p for p in _PAIRS if text.startswith(p[0], i)), None)
+        pair = (
+            next((p for p in _PAIRS if text.startswith(p[0], i)), None) if char in "\\[" else None
+        )
         if pair is not None:
             close = text.find(pair[1], i + len(pair[0]))
             tex = text[i + len(pair[0]) : close] if close != -1 else ""

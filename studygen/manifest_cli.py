@@ -7,17 +7,22 @@ from typing import Annotated
 
 import typer
 
+from studygen.cli_help import Commands
 from studygen.errors import StudygenError, printable
 from studygen.terminal import err
 
 manifest_app = typer.Typer(
-    name="manifest", help="Work with build/manifest.json.", no_args_is_help=True
+    name="manifest",
+    help="Work with build/manifest.json.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    cls=Commands,
 )
 
 
 def clean(
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder \\[default: build]")
+        Path | None, typer.Option("--out", "-o", help="Output folder [default: build]")
     ] = None,
 ) -> None:
     """Remove the PDFs build/manifest.json lists, and the manifest; nothing else."""

@@ -44,6 +44,7 @@ class Rendered:
     fetcher: Any = None
     _pdf: bytes | None = None
     earlier_refusals: list[tuple[str, str]] = field(default_factory=list)
+    formulas: bool = True  # whether the page holds formulas, to be tagged as such
 
     @property
     def refusals(self) -> list[tuple[str, str]]:
@@ -62,7 +63,7 @@ class Rendered:
         if self._pdf is None:
             seen = len(self.fetcher.refusals) if self.fetcher is not None else 0
             with captured_warnings() as warnings:
-                pdf = write(self.document, self.identifier, self.variant)
+                pdf = write(self.document, self.identifier, self.variant, self.formulas)
             # SVG images fetch what they name while being drawn, after layout.
             if self.fetcher is not None and len(self.fetcher.refusals) > seen:
                 raise FetchRefused(list(dict.fromkeys(self.fetcher.refusals[seen:])))
@@ -313,16 +314,24 @@ def layout(
     return document, parsing + list(warnings), fetcher, refused
 
 
-def write(document: Any, identifier: bytes, variant: str | None = None) -> bytes:
+def write(
+    document: Any, identifier: bytes, variant: str | None = None, formulas: bool = True
+) -> bytes:
     """The PDF bytes of a laid-out document: tagged, with a stable file identifier.
 
     ``variant`` is a PDF standard WeasyPrint knows (``pdf/ua-1``, ``pdf/a-3b``). Formulas
-    are tagged as Formula elements, with their TeX as alternate text.
+    are tagged as Formula elements, with their TeX as alternate text (``formulas=False``:
+    the page has none, and its boxes are not searched for them).
     """
+    from studygen import pdf_writing
     from studygen.formula_pdf import tag_formulas
 
+    pdf_writing.install()  # pydyf's costs that grow with the document, without changing a byte
     pdf = document.write_pdf(
-        pdf_identifier=identifier, pdf_tags=True, pdf_variant=variant, finisher=tag_formulas
+        pdf_identifier=identifier,
+        pdf_tags=True,
+        pdf_variant=variant,
+        finisher=tag_formulas if formulas else None,
     )
     assert isinstance(pdf, bytes)
     if b"/EmbeddedFile" in pdf or b"/FileAttachment" in pdf:
@@ -342,7 +351,10 @@ def render_pdf(
 ) -> Rendered:
     """Lay out HTML; the PDF is written when ``.pdf`` is first read."""
     document, warnings, fetcher, refused = layout(html, base_url, stylesheets, roots, engine)
-    return Rendered(document, warnings, identifier, variant, fetcher, earlier_refusals=refused)
+    return Rendered(
+        document, warnings, identifier, variant, fetcher, earlier_refusals=refused,
+        formulas="data-formula" in html,
+    )  # fmt: skip
 
 
 def spliced(first: Rendered, second: Rendered, document: Any) -> Rendered:
@@ -351,6 +363,7 @@ def spliced(first: Rendered, second: Rendered, document: Any) -> Rendered:
         document, [*first.warnings, *second.warnings], first.identifier, first.variant,
         _Fetchers(first.fetcher, second.fetcher),
         earlier_refusals=[*first.earlier_refusals, *second.earlier_refusals],
+        formulas=first.formulas or second.formulas,
     )  # fmt: skip
 
 

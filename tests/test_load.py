@@ -98,3 +98,30 @@ def test_unsupported_suffix(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="no such file"):
         load_source(tmp_path / "nope.yaml")
+
+
+REPO = Path(__file__).resolve().parent.parent
+TRICKY = [
+    GOOD,
+    "title: T\nsubtitle:\nsections: []\n",  # an empty value: its position is the next token
+    "title: &t T\nsections: []\n",  # an anchor, which the C parser's nodes forget
+    "title: a\x85b: c\n",  # a line break to YAML 1.1 only
+    "title: R&D & co\nnotes: |\n  line\n\n  more\nn: [1, 'two', \"3\"]\nd: 2026-11-28\n",
+    'title: "\\ud83d\\ude00 \\u00e9"\n',
+    "title: x\r\nlang: fr\r\n",
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [*TRICKY, *(p.read_text(encoding="utf-8") for p in sorted((REPO / "source").glob("*.yaml")))],
+)
+def test_the_c_parser_reads_as_the_pure_python_parser(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studygen.sources import yaml_source
+
+    fast = yaml_source.parse_yaml(text)
+    monkeypatch.setattr(yaml_source, "_fast", lambda _text: None)
+    pure = yaml_source.parse_yaml(text)
+    assert (fast.data, fast.positions, fast.problems) == (pure.data, pure.positions, pure.problems)

@@ -4,6 +4,11 @@ ruamel.yaml's composer gives a node tree that remembers where each node starts; 
 build the Python data ourselves instead of letting a constructor guess types, so
 ``back: 1.10`` stays "1.10", ``no`` stays "no" and ``2026-11-28`` stays a string.
 Duplicate keys, anchors and aliases are refused here with their line.
+
+The tree is composed by ruamel.yaml's C parser (ruamel.yaml.clib, libyaml) when it is
+installed: ten times faster, with the same lines and columns. A file it refuses, or whose
+tree holds anything the conversion refuses, is read again by the pure-Python parser, so
+every message is the one that parser gives.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import ruamel.yaml.parser
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -20,6 +26,8 @@ from ruamel.yaml.reader import ReaderError
 Loc = tuple[str | int, ...]
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_YAML_11_BREAKS = re.compile("[\x85\u2028\u2029]")  # line breaks to libyaml, not to YAML 1.2
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&\S")  # what may be an anchor: libyaml's nodes forget them
 _STANDARD_TAG_PREFIX = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {
     _STANDARD_TAG_PREFIX + name
@@ -92,9 +100,11 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlResult:
     problems = tab_problems(text)
     if problems:
         return YamlResult(None, Positions(), _shift(problems, line_offset))
-    yaml = YAML(typ="safe", pure=True)
+    fast = _fast(text)
+    if fast is not None:
+        return _shifted(fast, line_offset)
     try:
-        root = yaml.compose(text)
+        root = YAML(typ="safe", pure=True).compose(text)
     except MarkedYAMLError as exc:
         return YamlResult(None, Positions(), _shift([_syntax_problem(exc)], line_offset))
     except ReaderError as exc:  # a control character: YAML refuses them anywhere
@@ -104,13 +114,39 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlResult:
         return YamlResult(None, Positions(), _shift([YamlProblem(line, col, message)], line_offset))
     converter = _Converter()
     data = converter.convert(root, ()) if root is not None else None
-    positions = converter.positions
-    if line_offset:
-        positions = Positions(
-            {k: (v[0] + line_offset, v[1]) for k, v in positions.values.items()},
-            {k: (v[0] + line_offset, v[1]) for k, v in positions.keys.items()},
-        )
-    return YamlResult(data, positions, _shift(converter.problems, line_offset))
+    return _shifted(YamlResult(data, converter.positions, converter.problems), line_offset)
+
+
+def _fast(text: str) -> YamlResult | None:
+    """The data of ``text`` composed by the C parser; None when it is not installed, or on
+    anything to report (the pure-Python parser then reads the file and words the messages)."""
+    yaml = YAML(typ="safe", pure=False)
+    if yaml.Parser is ruamel.yaml.parser.Parser:  # ruamel.yaml.clib is not installed
+        return None
+    if _YAML_11_BREAKS.search(text) or _ANCHOR.search(text):
+        return None
+    try:
+        root = yaml.compose(text)
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001 - any refusal is worded by the pure-Python parser
+        return None
+    converter = _Converter()
+    data = converter.convert(root, ()) if root is not None else None
+    if converter.problems or converter.empty_values:  # an empty value's position differs
+        return None
+    return YamlResult(data, converter.positions, [])
+
+
+def _shifted(result: YamlResult, offset: int) -> YamlResult:
+    """``result`` with every line moved down by ``offset`` (front matter after its fence)."""
+    if not offset:
+        return result
+    positions = Positions(
+        {k: (v[0] + offset, v[1]) for k, v in result.positions.values.items()},
+        {k: (v[0] + offset, v[1]) for k, v in result.positions.keys.items()},
+    )
+    return YamlResult(result.data, positions, _shift(result.problems, offset))
 
 
 def _shift(problems: list[YamlProblem], offset: int) -> list[YamlProblem]:
@@ -131,6 +167,7 @@ class _Converter:
         self.positions = Positions()
         self.problems: list[YamlProblem] = []
         self._seen: set[int] = set()
+        self.empty_values = 0  # ``key:`` with nothing after it
 
     def convert(self, node: Node, loc: Loc) -> Any:
         line, col = _pos(node)
@@ -154,7 +191,8 @@ class _Converter:
         if isinstance(node, SequenceNode):
             return [self.convert(item, (*loc, index)) for index, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        if node.style is None and node.value in _NULLS:
+        if not node.style and node.value in _NULLS:  # plain: None (pure parser) or "" (C)
+            self.empty_values += node.value == ""
             return None
         return self._text(str(node.value), line, col)
 
