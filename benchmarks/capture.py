@@ -102,12 +102,12 @@ def capturing() -> Iterator[Captured]:
         sheets = [getattr(s, "_bench_source", {}) for s in kwargs.get("stylesheets") or ()]
         index = len(captured.layouts)
         captured.layouts.append(Layout(html, base_url, sheets, len(document.pages)))
-        for page in document.pages:
-            page._bench_layout = index
+        for page in document.pages:  # on the box: a page may be made again from it
+            page._page_box._bench_layout = index
         return document
 
     def write_pdf(self: Any, *args: Any, **kwargs: Any) -> Any:
-        captured.written.append(Counter(getattr(p, "_bench_layout", -1) for p in self.pages))
+        captured.written.append(_sources(self.pages))
         return originals[(Document, "write_pdf")](self, *args, **kwargs)
 
     replacements: dict[tuple[Any, str], Callable[..., Any]] = {
@@ -116,6 +116,28 @@ def capturing() -> Iterator[Captured]:
         (weasyprint.CSS, "__init__"): css_init,
         (Document, "write_pdf"): write_pdf,
     }
+    # Long flashcard decks are drawn batch by batch into one PDF (studygen's card_pdf),
+    # without Document.write_pdf: each batch added counts towards the PDF it finishes.
+    try:
+        from studygen.outputs.card_pdf import StreamedPdf
+    except ImportError:
+        pass
+    else:
+        batches: Counter[int] = Counter()
+        originals[(StreamedPdf, "add")] = StreamedPdf.add
+        originals[(StreamedPdf, "finish")] = StreamedPdf.finish
+
+        def add(self: Any, document: Any) -> Any:
+            batches.update(_sources(document.pages))
+            return originals[(StreamedPdf, "add")](self, document)
+
+        def finish(self: Any) -> Any:
+            captured.written.append(Counter(batches))
+            batches.clear()
+            return originals[(StreamedPdf, "finish")](self)
+
+        replacements[(StreamedPdf, "add")] = add
+        replacements[(StreamedPdf, "finish")] = finish
     for (owner, name), function in replacements.items():
         setattr(owner, name, function)
     try:
@@ -127,6 +149,11 @@ def capturing() -> Iterator[Captured]:
         raise RuntimeError("no PDF was written")
     if any(-1 in counts for counts in captured.written):
         raise RuntimeError("a PDF was written with pages of no recorded layout")
+
+
+def _sources(pages: Any) -> Counter[int]:
+    """How many of ``pages`` each recorded layout made (-1: none recorded)."""
+    return Counter(getattr(page._page_box, "_bench_layout", -1) for page in pages)
 
 
 def floor(layouts: list[Layout]) -> Callable[[], object]:
