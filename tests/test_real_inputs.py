@@ -307,7 +307,7 @@ def test_characters_no_font_draws_are_one_warning_through_the_whole_build(
     assert ".notdef" not in output  # WeasyPrint's one message per character is not repeated
 
 
-def test_obsidian_properties_in_capitals_and_highlights_print_cleanly(
+def test_obsidian_properties_in_capitals_and_highlighted_paragraphs_as_clozes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     note = (
@@ -325,7 +325,13 @@ def test_obsidian_properties_in_capitals_and_highlights_print_cleanly(
     assert "ignored: tags, Date, Created" in output  # another tool's properties, not typos
     handout = _text(tmp_path / "build" / "acides" / "handout.pdf")
     assert "céder un proton" in handout and "==" not in handout
-    assert "==" not in _text(tmp_path / "build" / "acides" / "flashcards.pdf")
+    cards = tmp_path / "build" / "acides" / "flashcards.pdf"
+    assert "==" not in _text(cards)
+    # In a #flashcards note a paragraph with highlights is a cloze card per highlight, as
+    # the spaced-repetition plugin makes it: the gap on the front, the answer on the back.
+    assert _cards_in(cards) == 3
+    fronts = " ".join(page_texts(cards)[:1])
+    assert fronts.count("[…]") == 2 and "céder un proton" in fronts and "le capter" in fronts
     (tmp_path / "acides.md").write_text(note.replace("Date:", "dat:"), encoding="utf-8")
     code, output = _build("acides.md")
     assert code == 1 and 'unknown field "dat" — did you mean "date"?' in output

@@ -18,6 +18,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from studygen import cloze
 from studygen.sources.markdown_cards import (
     CODE_SPAN,
     HASHTAGS_LINE,
@@ -223,6 +224,11 @@ class _CardNote:
         """The cards of a run of lines: one around a ``?`` line, or ``::`` lines."""
         if not chunk or any(n in self.code for n in chunk):
             return
+        if not any(
+            self.lines[n].strip() in ("?", "??") or card_separator(self.lines[n]) for n in chunk
+        ):
+            self._highlight_clozes(chunk)
+            return
         for index, number in enumerate(chunk):
             sign = self.lines[number].strip()
             if sign in ("?", "??"):
@@ -241,6 +247,20 @@ class _CardNote:
             back = Part(answer.strip(), number + 1, separator.end() + indent(answer))
             if front.text and back.text:
                 self._add(front, back, separator.group() == ":::", [number])
+
+    def _highlight_clozes(self, chunk: list[int]) -> None:
+        """A paragraph with ``==highlights==`` is a cloze card in a tagged note, as the
+        plugin makes it by default: each highlight becomes a numbered cloze, so the handout
+        reads the paragraph as written and each highlight makes a card of its own."""
+        if any(cloze.has_cloze(self.lines[n]) for n in chunk):
+            return  # the author numbered the clozes already
+        counter = iter(range(1, 1000))
+
+        def numbered(match: re.Match[str]) -> str:
+            return f"{{{{c{next(counter)}::{match['answer']}}}}}"
+
+        for number in chunk:
+            self.lines[number] = _outside_code(self.lines[number], cloze.HIGHLIGHT, numbered)[0]
 
     def _cut(self, numbers: list[int]) -> Part:
         if not numbers:
