@@ -334,8 +334,13 @@ def write(
         finisher=tag_formulas if formulas else None,
     )
     assert isinstance(pdf, bytes)
+    return without_attachments(pdf)
+
+
+def without_attachments(pdf: bytes) -> bytes:
+    """``pdf``, unless it carries embedded files: content never gets to embed any (a
+    ``<link rel="attachment">`` would embed whole files)."""
     if b"/EmbeddedFile" in pdf or b"/FileAttachment" in pdf:
-        # <link rel="attachment"> would embed whole files: content never gets to do that.
         raise BuildError("the output would carry embedded files — refused")
     return pdf
 

@@ -193,3 +193,29 @@ def test_a_text_cut_at_the_page_end_still_shrinks_quickly() -> None:
     fit = fit_faces({"1-back": 11.0}, 7.0, measure)
     assert fit.sizes["1-back"] == 7.0 and fit.overflowing and len(calls) <= 4
     assert math.isclose(fit.overflowing["1-back"], 1.2)
+
+
+def test_a_theme_cannot_embed_files_in_sheets_written_in_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refusal of embedded files holds for batches as for one layout: a theme's
+    flashcard template that adds an attachment link fails the build, and writes no PDF."""
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source/deck.yaml").write_text(deck(20), encoding="utf-8")
+    (tmp_path / "source/notes.dat").write_text("carnet", encoding="utf-8")
+    theme = tmp_path / "themes/joint"
+    (theme / "flashcards").mkdir(parents=True)
+    (theme / "theme.toml").write_text('name = "joint"\n', encoding="utf-8")
+    (theme / "flashcards/flashcards.html.j2").write_text(
+        '{% extends "builtin/flashcards/flashcards.html.j2" %}{% block body %}{{ super() }}'
+        '<a rel="attachment" href="notes.dat">notes</a>{% endblock %}',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(flashcards, "BATCH_PAGES", 2)
+    result = CliRunner().invoke(
+        app, ["build", "--only", "flashcards", "--jobs", "1", "--theme", "joint", "-v"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "embedded files — refused" in result.output
+    assert not (tmp_path / "build/deck/flashcards.pdf").exists()

@@ -14,6 +14,7 @@ import io
 from typing import Any
 
 from studygen import formula_pdf
+from studygen.pdf import without_attachments
 
 # 0.75 = 72 PDF points per inch / 96 CSS pixels per inch
 SCALE = 0.75
@@ -252,4 +253,4 @@ class StreamedPdf:
         output = io.BytesIO()
         options = self.options
         pdf.write(output, options["pdf_version"], options["pdf_identifier"], self.compress)
-        return output.getvalue()
+        return without_attachments(output.getvalue())
