@@ -219,3 +219,26 @@ def test_a_theme_cannot_embed_files_in_sheets_written_in_batches(
     assert result.exit_code == 1, result.output
     assert "embedded files — refused" in result.output
     assert not (tmp_path / "build/deck/flashcards.pdf").exists()
+
+
+def test_a_project_theme_numbering_pages_gets_one_layout_not_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project's theme may count across pages (here a CSS page counter): its sheets are
+    laid out as one document, so the count runs over the whole deck."""
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source/deck.yaml").write_text(deck(20), encoding="utf-8")
+    theme = tmp_path / "themes/numbered"
+    (theme / "flashcards").mkdir(parents=True)
+    (theme / "theme.toml").write_text('name = "numbered"\n', encoding="utf-8")
+    (theme / "flashcards/theme.css").write_text(
+        '@page { @bottom-center { content: "feuille " counter(page) " sur " counter(pages) } }',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(flashcards, "BATCH_PAGES", 2)
+    said = run("build", "--only", "flashcards", "--jobs", "1", "--theme", "numbered", "-v")
+    assert "in batches" not in said
+    pages = PdfReader(tmp_path / "build/deck/flashcards.pdf").pages
+    assert len(pages) > 2
+    assert f"feuille {len(pages)} sur {len(pages)}" in pages[-1].extract_text()

@@ -78,6 +78,19 @@ class Job:
         return themes.for_options(self.options)
 
     @property
+    def pages_reusable(self) -> bool:
+        """Whether pages may be kept from one layout pass into the next and written in
+        batches: only with studygen's own templates and themes (a project's may count
+        across pages, with a Jinja loop or a CSS counter), and with the WeasyPrint release
+        whose internals this was checked against."""
+        builtin = themes.builtin_dir().resolve()
+        own = any(
+            theme.folder is not None and not theme.folder.resolve().is_relative_to(builtin)
+            for theme in self.theme.chain()
+        )
+        return self.options.templates is None and not own and pdf.engine_known()
+
+    @property
     def identifier(self) -> bytes:
         """The PDF's file identifier: stable for a source and an output, so builds repeat."""
         key = f"{self.source.path.name}:{self.output}"

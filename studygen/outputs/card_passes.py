@@ -112,16 +112,16 @@ class Passes:
     ) -> tuple[pdf.Rendered, int]:
         """The sheets with the fitted sizes, and the full layout passes this took (0 or 1).
 
-        With a project's or a theme's templates every page is laid out again (a template
-        may number what it prints across pages), and so with a WeasyPrint release whose
-        page boxes were not checked (``pdf.engine_known``).
+        With a project's own templates or theme every page is laid out again (they may
+        number what they print across pages), and so with a WeasyPrint release whose page
+        boxes were not checked (``Job.pages_reusable``).
         """
         assert self.first is not None
         final = {face_id: (sizes[face_id], face_id in clipped) for face_id in self.faces}
         changed = {f for f, state in final.items() if state != (defaults[f], False)}
         if not changed:
             return self.first, 0
-        if self.job.options.templates is not None or not pdf.engine_known():
+        if not self.job.pages_reusable:
             by_face = {self.faces[face_id]: size for face_id, size in sizes.items()}
             shown = frozenset(self.faces[face_id] for face_id in clipped)
             return self.job.lay_out(self.context(self.plan, by_face, shown)), 1

@@ -271,10 +271,9 @@ class Flashcards:
         """Lay out the sheets; a face that does not fit at the smallest size is a warning."""
         plan = plan_deck(job)
         formulas: list[Problem] = []
-        batched = job.options.templates is None and pdf.engine_known()
-        if len(plan.pages) > BATCH_PAGES and batched:
+        if len(plan.pages) > BATCH_PAGES and job.pages_reusable:
             sheets, formulas = write_in_batches(job, plan)
-        else:  # one layout; a project's templates may count across pages
+        else:  # one layout; a project's templates or theme may count across pages
             sheets = lay_out_sheets(job, plan)
         job.check_refusals(sheets.rendered)
         warnings = [
