@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from studygen import confine
+from studygen import collector, confine
 from studygen.errors import BuildError, ContentError, Problem
 from studygen.images import raster_problem
 from studygen.limits import svg_problem
@@ -301,7 +301,7 @@ def layout(
     engine = engine or Engine()
     fetcher = confined_fetcher([*roots, *(s.parent for s in stylesheets)])
     sheets = [engine.stylesheet(s, roots) for s in stylesheets]
-    with captured_warnings() as warnings:
+    with captured_warnings() as warnings, collector.tuned():
         try:
             document = weasyprint.HTML(
                 string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=fetcher
@@ -327,12 +327,13 @@ def write(
     from studygen.formula_pdf import tag_formulas
 
     pdf_writing.install()  # pydyf's costs that grow with the document, without changing a byte
-    pdf = document.write_pdf(
-        pdf_identifier=identifier,
-        pdf_tags=True,
-        pdf_variant=variant,
-        finisher=tag_formulas if formulas else None,
-    )
+    with collector.tuned():
+        pdf = document.write_pdf(
+            pdf_identifier=identifier,
+            pdf_tags=True,
+            pdf_variant=variant,
+            finisher=tag_formulas if formulas else None,
+        )
     assert isinstance(pdf, bytes)
     return without_attachments(pdf)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from studygen import formula_pdf, pdf
+from studygen import collector, formula_pdf, pdf
 from studygen.choices import PAPERS
 from studygen.errors import Problem, SourceError
 from studygen.markup import plain
@@ -237,7 +237,7 @@ def write_in_batches(
         sheets = lay_out_sheets(job, part)
         rendered = sheets.rendered
         formulas += formula_pdf.layout_problems(job.source, job.output, rendered.document)
-        with pdf.captured_warnings() as said:
+        with pdf.captured_warnings() as said, collector.tuned():
             stream.add(rendered.document)
         rendered.warnings.extend(said)
         job.check_refusals(rendered)  # pictures refused while being drawn included
@@ -247,7 +247,7 @@ def write_in_batches(
         whole.sizes.update(sheets.sizes)
         whole.clipped += sheets.clipped
         del sheets, rendered
-    with pdf.captured_warnings() as said:
+    with pdf.captured_warnings() as said, collector.tuned():
         data = stream.finish()
     done = whole.rendered
     whole.rendered = Written(
