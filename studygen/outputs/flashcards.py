@@ -247,6 +247,7 @@ def write_in_batches(
         whole.sizes.update(sheets.sizes)
         whole.clipped += sheets.clipped
         del sheets, rendered
+        collector.release()
     with pdf.captured_warnings() as said, collector.tuned():
         data = stream.finish()
     done = whole.rendered
