@@ -12,7 +12,7 @@ and how each formula is tagged in the PDF.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -183,12 +183,15 @@ def formula_places(page_box: Any, number: int) -> set[tuple[int, tuple[float, ..
     return wanted
 
 
-def retag_formulas(pdf: Any, wanted: set[tuple[int, tuple[float, ...]]]) -> None:
-    """Make the Figure structure elements at the places ``wanted`` Formula elements."""
+def retag_formulas(
+    pdf: Any, wanted: set[tuple[int, tuple[float, ...]]], objects: Sequence[Any] | None = None
+) -> None:
+    """Make the Figure structure elements at the places ``wanted`` Formula elements (among
+    ``objects``, by default all the PDF's)."""
     if not wanted:
         return
     pages = {str(reference): number for number, reference in enumerate(pdf.page_references)}
-    for obj in pdf.objects:
+    for obj in pdf.objects if objects is None else objects:
         if not isinstance(obj, dict) or obj.get("S") != "/Figure" or "A" not in obj:
             continue
         bbox = obj["A"].get("BBox")

@@ -17,9 +17,9 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from studygen import pdf
+from studygen import formula_pdf, pdf
 from studygen.cli import app
-from studygen.outputs import flashcards
+from studygen.outputs import card_pdf, flashcards
 from studygen.outputs.face_fit import fit_faces
 
 EPOCH = "1764288000"
@@ -66,12 +66,28 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         said["batched"] = run(*common, "--out", "batched")
         run(*common, "--out", "again")
         run(*common, "--out", "pdfa-batched", "--pdf-variant", "pdf/a-3b")
+        patch.setattr(card_pdf.StreamedPdf, "_seal", _retag_only)
+        run(*common, "--out", "unsealed")
+        run(*common, "--out", "pdfa-unsealed", "--pdf-variant", "pdf/a-3b")
+        patch.undo()
+        patch.chdir(root)
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        patch.setattr(flashcards, "BATCH_PAGES", 2)
         said["theme"] = run(*common, "--out", "theme", "--templates", "theme")
         patch.setattr(pdf, "engine_known", lambda: False)
         said["unknown"] = run(*common, "--out", "unknown")
     paths = {
         name: root / name / "deck/flashcards.pdf"
-        for name in ("one", "batched", "again", "pdfa-one", "pdfa-batched", "unknown")
+        for name in (
+            "one",
+            "batched",
+            "again",
+            "pdfa-one",
+            "pdfa-batched",
+            "unknown",
+            "unsealed",
+            "pdfa-unsealed",
+        )
     }
     paths["theme"] = root / "theme/deck/flashcards.pdf"
     assert "in batches of 2 pages" in said["batched"] and "in batches" not in said["one"]
@@ -145,6 +161,19 @@ def test_batches_keep_the_pdf_variant(built: dict[str, Path]) -> None:
 
 def test_batched_builds_repeat_byte_for_byte(built: dict[str, Path]) -> None:
     assert built["batched"].read_bytes() == built["again"].read_bytes()
+
+
+def _retag_only(self: card_pdf.StreamedPdf) -> None:
+    formula_pdf.retag_formulas(self.pdf, self.formulas)
+
+
+def test_batches_kept_as_bytes_are_the_bytes_of_batches_kept_as_objects(
+    built: dict[str, Path],
+) -> None:
+    """Each batch's content streams and structure elements are kept as their bytes once
+    drawn (memory): the PDF is the one written from the objects at the end."""
+    assert built["batched"].read_bytes() == built["unsealed"].read_bytes()
+    assert built["pdfa-batched"].read_bytes() == built["pdfa-unsealed"].read_bytes()
 
 
 def test_faces_put_into_the_first_pass_are_the_bytes_of_a_full_relayout(
