@@ -31,7 +31,7 @@ def test_cycles_made_inside_are_still_collected() -> None:
         other: object
 
     with collector.tuned():
-        for _ in range(50_000):  # five times the first threshold
+        for _ in range(50_000):  # ten times the first threshold
             first, second = Node(), Node()
             first.other, second.other = second, first
         alive = sum(isinstance(thing, Node) for thing in gc.get_objects())
