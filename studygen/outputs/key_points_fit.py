@@ -1,13 +1,18 @@
 """The largest type at which the key points fit one page, found in about one layout.
 
-A layout of the real sheet costs two to three layouts of its content: WeasyPrint balances
-columns by laying them out again. Fitting adds about half of that:
+A layout of a sheet in columns costs two to four layouts of its content: WeasyPrint
+balances columns by laying them out again. A sheet of one column is the page's own flow,
+laid out once. Fitting adds little to the layout of the sheet it finds:
 
 1. An estimate from the length of the text (characters per line at each column width)
    picks the layout likely to win: its size, its columns and its form.
-2. One measuring pass lays the content out once, at that size, in a single block as wide
-   as one column of that layout (no columns: nothing to balance, nothing laid out twice).
-   It gives the height of every item and the lines of every paragraph in it.
+2. Below the largest type, the real page of that layout is laid out at once when it is
+   cheap (one column) or the estimate is clear (it fits with room, and nothing better
+   does): its boxes give the height of every item and the lines of every paragraph at
+   that width. If it fits, and nothing better is predicted to, it is the sheet: one
+   layout. Otherwise, one measuring pass lays the content out once, at that size, in a
+   single block as wide as one column of that layout (no columns: nothing to balance),
+   on a page too tall to overflow; at the largest type it sets the space between items.
 3. From those, each item's height at a nearby size follows (its lines counted again at
    the width the new size leaves), and placing whole items into columns, as WeasyPrint
    does, says which layouts fit. Forms not measured are predicted by the estimate,
@@ -44,6 +49,7 @@ FAR = 1.2  # estimated over available at the smallest layout: measure that layou
 MAX_MEASURES = 3  # measuring passes before the real page decides
 NEAR_STEPS = 2  # a measurement predicts this many size steps either side of its own
 DOUBT = 0.05  # how far off the estimate may be, as a share of the page's height
+CLEAR = 0.01  # room by which the estimate is clear enough to lay a page of columns out first
 
 
 @dataclass(frozen=True)
@@ -373,6 +379,36 @@ class _Fitter:
                 return layout
         return None
 
+    def instead_of_measuring(self, layout: Layout) -> Layout | None:
+        """The real page to lay out instead of measuring ``layout``, whose form was not
+        measured near its size; None to measure. The page's boxes tell what a measuring pass
+        would (every item's height at its width), and the page may be the sheet.
+
+        A page of one column costs what a measuring pass does: the one column at the size
+        and form of ``layout`` is laid out when it might fit by the estimate (it would win).
+        A page of columns costs two to four measuring passes, WeasyPrint laying them out
+        again to balance them: it is laid out first only when nothing was laid out yet and
+        the estimate is clear, ``layout`` fitting with room and every better one not.
+        Below the largest type only: there, the space left sets the spread, measured first.
+        """
+        if layout.size >= MAX_SIZE:
+            return None
+        if layout.columns == 1:
+            return layout
+        height = self.page.content_height
+        single = Layout(layout.size, 1, compact=layout.compact)
+        hopeful = fill(self.basis(single), single, self.page, -DOUBT * height)
+        if self.basis(single).estimated and hopeful.fits:
+            return single
+        if self.passes or not self.basis(layout).estimated:
+            return None
+        if not fill(self.basis(layout), layout, self.page, CLEAR * height).fits:
+            return None
+        better = self.layouts[: self.layouts.index(layout)]
+        if any(fill(self.basis(b), b, self.page, -CLEAR * height).fits for b in better):
+            return None
+        return layout
+
     def worth_measuring(self, layout: Layout) -> Layout | None:
         """What to measure before laying out ``layout`` on the real page: ``layout`` itself
         when its form was not measured near its size (at the largest type, at its size: the
@@ -403,7 +439,8 @@ def fit_summary(
     ``measure(items, size, form)`` lays the content out at ``size`` in one block as wide as
     a column of ``form`` and returns the :class:`Measurement`; ``verify(items, layout)``
     lays out on the real page and returns the rendering (None when it does not fit on one
-    page) and what the layout showed (a :class:`Measurement` of the real page, or None).
+    page) and what the layout showed (a :class:`Measurement` of the real page, or None:
+    then a page laid out first is not used as a measurement).
     """
     fitter = _Fitter(items, page, minimum, measure)
     smallest = fitter.layouts[-1]
@@ -430,9 +467,12 @@ def fit_summary(
                 dropped[items[index].group] = dropped.get(items[index].group, 0) + 1
             return SummaryFit(layout, rendered, fitter.passes, [items[i] for i in kept], dropped)
         doubt = fitter.worth_measuring(choice)
-        if doubt is not None:
+        page_first = fitter.instead_of_measuring(choice) if doubt is choice else None
+        if doubt is not None and page_first is None:
             fitter.learn(doubt)
             continue
+        if page_first is not None:  # the real page is the measurement, and maybe the sheet
+            choice, key = page_first, (page_first.size, page_first.form)
         layout = replace(choice)
         layout.spread = _spread(fitter, layout, len(kept))
         rendered, measured = verify([items[i] for i in kept], layout)
@@ -442,7 +482,7 @@ def fit_summary(
             rendered, measured = verify([items[i] for i in kept], layout)
             fitter.passes += 1
         tried[key] = (rendered, layout)
-        if measured is not None and not layout.spread:
+        if measured is not None and not layout.spread and (rendered is None or page_first):
             fitter.adopt(measured, kept)
         elif rendered is None:
             fitter.slack += 0.005 * page.content_height  # a little pessimism
