@@ -192,3 +192,16 @@ def test_a_page_of_one_column_that_might_fit_is_laid_out_first() -> None:
     assert calls == [("P", 10.0, (1, True))] and found.form == (1, True)
     calls, found, _ = _fit(25, 1.03)  # it did not fit: its boxes were the measurement
     assert calls == [("P", 10.0, (1, True)), ("P", 10.0, (2, True))], calls
+
+
+def test_the_estimate_counts_wide_characters_as_a_whole_em() -> None:
+    """Chinese, Japanese and Korean text takes about twice the lines of as many Latin letters:
+    the first page guessed for such a sheet is then the right one."""
+    page = Page(210, 297)
+
+    def lines(text: str) -> int:
+        measured = estimate([Item("key-points", "T", text)], 10.0, (1, False), page)
+        return measured.units[0].paragraphs[1].lines
+
+    latin, chinese, korean = lines("a" * 600), lines("免疫" * 300), lines("면역" * 300)
+    assert 1.8 <= chinese / latin <= 2.4 and korean == chinese, (latin, chinese, korean)

@@ -24,6 +24,7 @@ laid out once. Fitting adds little to the layout of the sheet it finds:
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -246,6 +247,13 @@ def fill(measured: Measurement, layout: Layout, page: Page, slack: float = 0.0) 
 EM_PER_CHARACTER = {"term": 0.55, "text": 0.48}
 
 
+def _ems(text: str, per_character: float) -> float:
+    """How wide ``text`` is in ems: ideographs, kana and other wide characters take a whole
+    em each, the others ``per_character``."""
+    wide = sum(1 for c in text if c >= "\u1100" and unicodedata.east_asian_width(c) in "WF")
+    return wide + (len(text) - wide) * per_character
+
+
 def estimate(items: list[Item], size: float, form: Form, page: Page) -> Measurement:
     """What a measuring pass would find, from the number of characters in each item."""
     columns, compact = form
@@ -260,8 +268,8 @@ def estimate(items: list[Item], size: float, form: Form, page: Page) -> Measurem
             units.append(title)
         indent = 2.1 * mm_per_em if group == "key-points" and not compact else 0.0
         width = column - indent
-        term = len(item.term) * EM_PER_CHARACTER["term"] * 1.04 * mm_per_em
-        text = len(item.text) * EM_PER_CHARACTER["text"] * mm_per_em
+        term = _ems(item.term, EM_PER_CHARACTER["term"]) * 1.04 * mm_per_em
+        text = _ems(item.text, EM_PER_CHARACTER["text"]) * mm_per_em
         if compact:
             lines = [(term + text, 1.27)]
             margin = 0.3
