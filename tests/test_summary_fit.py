@@ -21,7 +21,9 @@ from studygen.errors import Collected
 from studygen.outputs.base import Job
 from studygen.outputs.key_points import context_values, gather
 from studygen.outputs.key_points_fit import (
+    MAX_SIZE,
     PAGE_MARGINS_MM,
+    PT_PER_MM,
     SIZE_STEP,
     Form,
     Item,
@@ -144,10 +146,15 @@ def _fit(count: int, factor: float) -> tuple[list[tuple[str, float, Form]], Layo
     page = Page(210, 297)
     calls: list[tuple[str, float, Form]] = []
 
-    def truth(items: list[Item], size: float, form: Form) -> Measurement:
+    def truth(items: list[Item], size: float, form: Form, spread: float = 0.0) -> Measurement:
         guess = estimate(items, size, form, page)
-        units = tuple(replace(u, height=u.height * factor) for u in guess.units)
-        return replace(guess, units=units, body=guess.body * factor, estimated=False)
+        extra = spread * size / PT_PER_MM  # the spread's margin below each item
+        units = tuple(
+            replace(u, height=u.height * factor + extra, margin_bottom=u.margin_bottom + extra)
+            for u in guess.units
+        )
+        body = guess.body * factor + extra * len(units)
+        return replace(guess, units=units, body=body, estimated=False)
 
     def measure(items: list[Item], size: float, form: Form) -> Measurement:
         calls.append(("M", size, form))
@@ -155,11 +162,18 @@ def _fit(count: int, factor: float) -> tuple[list[tuple[str, float, Form]], Layo
 
     def verify(items: list[Item], layout: Layout) -> tuple[Any, Measurement]:
         calls.append(("P", layout.size, layout.form))
-        measured = truth(items, layout.size, layout.form)
+        measured = truth(items, layout.size, layout.form, layout.spread)
         return ("the page" if fill(measured, layout, page).fits else None), measured
 
     items = _points(count)
-    found = fit_summary(items, page, 7.0, measure, verify).layout
+    fitted = fit_summary(items, page, 7.0, measure, verify)
+    found = fitted.layout
+    if count < 2:
+        assert found.spread == 0
+    elif found.size == MAX_SIZE and found.columns == 1:  # the spread of the content as it is
+        measured = truth(items, found.size, found.form)
+        rows_mm = (page.content_height - measured.header - measured.body) * 0.8 / count
+        assert found.spread == round(min(5.0, rows_mm * PT_PER_MM / found.size), 2), found
     every = candidates(page, 7.0)
     better = every[: [(c.size, c.form) for c in every].index((found.size, found.form))]
     largest = not any(fill(truth(items, b.size, b.form), b, page).fits for b in better)
@@ -205,3 +219,25 @@ def test_the_estimate_counts_wide_characters_as_a_whole_em() -> None:
 
     latin, chinese, korean = lines("a" * 600), lines("免疫" * 300), lines("면역" * 300)
     assert 1.8 <= chinese / latin <= 2.4 and korean == chinese, (latin, chinese, korean)
+
+
+@pytest.mark.parametrize(
+    ("count", "factor", "passes"),
+    [(1, 1.0, ["P"]), (4, 1.0, ["P"]), (4, 2.5, ["P", "P"]), (10, 1.0, ["M", "P"])],
+)
+def test_a_short_sheet_is_laid_out_first_when_its_spread_is_certain(
+    count: int, factor: float, passes: list[str]
+) -> None:
+    """At 12 pt the space left sets the spread between items: one item has none, and
+    content far shorter than the page the most there is, so its page is laid out at once and
+    checked against its boxes; when they call for less (content taller than estimated), the
+    page is laid out again with the spread they call for. Otherwise it is measured first."""
+    calls, found, largest = _fit(count, factor)
+    assert [kind for kind, _, _ in calls] == passes, calls
+    assert found.size == MAX_SIZE and found.columns == 1 and largest
+    if count == 1:
+        assert found.spread == 0
+    elif passes == ["P"]:
+        assert found.spread == 5.0
+    else:  # _fit checked it is what the content as it is calls for
+        assert 0 < found.spread < 5.0, found

@@ -51,6 +51,7 @@ MAX_MEASURES = 3  # measuring passes before the real page decides
 NEAR_STEPS = 2  # a measurement predicts this many size steps either side of its own
 DOUBT = 0.05  # how far off the estimate may be, as a share of the page's height
 CLEAR = 0.01  # room by which the estimate is clear enough to lay a page of columns out first
+MAX_SPREAD = 5.0  # ems: the most space added between items of short content
 
 
 @dataclass(frozen=True)
@@ -397,10 +398,14 @@ class _Fitter:
         A page of columns costs two to four measuring passes, WeasyPrint laying them out
         again to balance them: it is laid out first only when nothing was laid out yet and
         the estimate is clear, ``layout`` fitting with room and every better one not.
-        Below the largest type only: there, the space left sets the spread, measured first.
+        At the largest type the space left sets the spread between items: the page of one
+        column is laid out first only when the spread is certain: none for a single item, the
+        most there is for content far shorter than the page (checked against its boxes).
         """
         if layout.size >= MAX_SIZE:
-            return None
+            count = len(self.items) - len(self.dropped)
+            certain = count < 2 or _spread(self, layout, count, 1 + 2 * DOUBT) >= MAX_SPREAD
+            return layout if layout.columns == 1 and certain else None
         if layout.columns == 1:
             return layout
         height = self.page.content_height
@@ -483,8 +488,16 @@ def fit_summary(
             choice, key = page_first, (page_first.size, page_first.form)
         layout = replace(choice)
         layout.spread = _spread(fitter, layout, len(kept))
+        if page_first is not None and layout.size >= MAX_SIZE:
+            layout.spread = MAX_SPREAD if len(kept) > 1 else 0.0  # none for a single item
         rendered, measured = verify([items[i] for i in kept], layout)
         fitter.passes += 1
+        if page_first is not None and layout.spread:  # the spread its own boxes call for?
+            if measured is not None:
+                fitter.adopt(_unspread(measured, layout.spread), kept)
+                if rendered is not None and _spread(fitter, layout, len(kept)) == layout.spread:
+                    tried[key] = (rendered, layout)
+            continue  # else laid out again, with the spread measured
         if rendered is None and layout.spread:  # optimistic: give back the extra space
             layout.spread = 0.0
             rendered, measured = verify([items[i] for i in kept], layout)
@@ -514,17 +527,31 @@ def _drop(fitter: _Fitter, smallest: Layout) -> bool:
     return False
 
 
-def _spread(fitter: _Fitter, layout: Layout, count: int) -> float:
-    """Extra space between items (ems) so that short content uses the page, not its top."""
+def _spread(fitter: _Fitter, layout: Layout, count: int, taller: float = 1.0) -> float:
+    """Extra space between items (ems) so that short content uses the page, not its top
+    (``taller``: with the content that many times as tall, the header too)."""
     if layout.size < MAX_SIZE or count < 2:
         return 0.0
     basis = fitter.basis(layout)
     ratio = layout.size / basis.size
-    available = fitter.page.content_height - basis.header * ratio
+    available = fitter.page.content_height - basis.header * ratio * taller
     height = basis.body * ratio**2 / layout.columns * (BALANCE if layout.columns > 1 else 1.0)
     rows = count if layout.columns == 1 else math.ceil(count / layout.columns)
-    per_gap_mm = (available - height) * 0.8 / max(1, rows)
-    return round(min(5.0, max(0.0, per_gap_mm) * PT_PER_MM / layout.size), 2)
+    per_gap_mm = (available - height * taller) * 0.8 / max(1, rows)
+    return round(min(MAX_SPREAD, max(0.0, per_gap_mm) * PT_PER_MM / layout.size), 2)
+
+
+def _unspread(measured: Measurement, spread: float) -> Measurement:
+    """What a page laid out with ``spread`` ems more below each item measures without it."""
+    if not spread:
+        return measured
+    extra = spread * measured.size / PT_PER_MM
+    units = tuple(
+        u if u.title else replace(u, height=u.height - extra, margin_bottom=u.margin_bottom - extra)
+        for u in measured.units
+    )
+    body = measured.body - extra * sum(1 for u in measured.units if not u.title)
+    return replace(measured, units=units, body=body)
 
 
 def _does_not_fit(fitter: _Fitter, smallest: Layout) -> DoesNotFit:
