@@ -17,6 +17,13 @@ of every item and line instead of one height per column width: the immunomodulat
 sheet on A4 (default and pdf-ua-1) keeps its 11.75 pt type but now takes one column
 instead of two. It fits one page in one column, and at equal sizes fewer columns win;
 the old prediction, less exact, had missed it. Nothing else changed.
+
+Recorded again when a key-points sheet of one column stopped being a multi-column box of
+one column (WeasyPrint laid such a box out three times to balance a single column): the
+five one-column sheets (both examples by default and in pdf-ua-1, photosynthesis on
+letter) draw the same pixels, and their tag tree lost the meaningless Part that the
+column box made between the sheet's body and its sections. The two-column sheet
+(immunomodulation on letter) and everything else did not change.
 """
 
 from __future__ import annotations

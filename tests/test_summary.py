@@ -216,6 +216,30 @@ def test_a_long_list_runs_terms_in_before_shrinking(
     assert abs(left - right) <= 3.5 * line_height, (left, right)  # about one item apart
 
 
+@pytest.mark.parametrize("columns", [1, 2, 3])
+def test_one_column_is_the_pages_own_flow(columns: int) -> None:
+    """A sheet of one column is not a multi-column box (WeasyPrint would lay its single
+    column out three times to balance it); a sheet of more columns is."""
+    from studygen import pdf
+    from studygen.outputs.base import Job
+    from studygen.outputs.key_points import Layout, sheet_context
+
+    source = load_source(EXAMPLES / "immunomodulation.yaml")
+    job = Job("key-points", source, BuildOptions(), pdf.Engine())
+    items = gather(source.doc, ("key-points", "definitions"))
+    rendered = job.lay_out(sheet_context(job, Layout(8.0, columns), items))
+    assert rendered.pages == 1
+    bodies = [box for _, name, box in pdf.marked_boxes(rendered.document, "class")
+              if "sheet-body" in name.split()]  # fmt: skip
+    children = [child for child in bodies[0].children if child.is_in_normal_flow()]
+    tags = [getattr(child, "element_tag", None) for child in children]
+    if columns == 1:
+        assert len(bodies) == 1
+        assert tags == ["section", "section"]  # key points, definitions
+    else:  # the body, then its column boxes (copies of it), which hold the sections
+        assert children == bodies[1:] and 1 < len(children) <= columns
+
+
 def test_short_lists_keep_the_usual_form(make_project: MakeProject) -> None:
     project = make_project({"s.yaml": cheat_sheet(8)})
     ok, _, path = build_points(project)

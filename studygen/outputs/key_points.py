@@ -89,10 +89,12 @@ def read_measurement(
         elif name == "body":
             sections += _sections(box)
             pages.add(number)
+    measuring = bool(sections)
     if not sections:
-        for _, name, box in pdf.marked_boxes(document, "class"):
+        for number, name, box in pdf.marked_boxes(document, "class"):
             if "sheet-body" in name.split():
                 sections += _sections(box)
+                pages.add(number)
     if header is None or not sections:
         return None
     unique = {id(section): section for section in sections}  # columns repeat their sheet's tag
@@ -123,7 +125,8 @@ def read_measurement(
         for u in units
     ]
     body = sum(u.height for u in units)
-    if len(pages) == 1 and blocks:  # one block on one page: its extent, margins collapsed
+    if len(pages) == 1 and blocks and (measuring or form[0] == 1):
+        # one block on one page: its extent, margins collapsed
         first, last = blocks[0][1][0], blocks[-1][1][-1]
         body = (last.position_y + last.margin_height() - first.position_y) * MM_PER_PX
     return Measurement(size, form, column, header, body, tuple(units))
@@ -227,14 +230,9 @@ def fit_sheet(job: Job, items: list[Item]) -> SummaryFit:
     paper = PAPERS[job.options.paper]
     page = Page(paper.width, paper.height)
 
-    def measure(items: list[Item], size: float, form: Form) -> Measurement:
-        columns, compact = form
-        width = page.column_width(columns)
-        bodies = [(columns, width, compact)]
-        context = sheet_context(
-            job, Layout(size, 1, compact=compact), items, MEASURE_PAGE_MM, bodies
-        )
-        measured = read_measurement(job.lay_out(context).document, size, form, width, items)
+    def read(document: Any, size: float, form: Form, items: list[Item]) -> Measurement:
+        width = page.column_width(form[0])
+        measured = read_measurement(document, size, form, width, items)
         if measured is None:
             raise BuildError(
                 'key-points template: no elements marked data-measure="header" and '
@@ -242,12 +240,19 @@ def fit_sheet(job: Job, items: list[Item]) -> SummaryFit:
             )
         return measured
 
+    def measure(items: list[Item], size: float, form: Form) -> Measurement:
+        columns, compact = form
+        bodies = [(columns, page.column_width(columns), compact)]
+        context = sheet_context(
+            job, Layout(size, 1, compact=compact), items, MEASURE_PAGE_MM, bodies
+        )
+        return read(job.lay_out(context).document, size, form, items)
+
     def verify(items: list[Item], layout: Layout) -> tuple[pdf.Rendered | None, Measurement | None]:
+        # The page's boxes are a measurement when it does not fit, or was laid out first.
         rendered = job.lay_out(sheet_context(job, layout, items))
-        if rendered.pages == 1:
-            return rendered, None
-        width = page.column_width(layout.columns)
-        return None, read_measurement(rendered.document, layout.size, layout.form, width, items)
+        measured = read(rendered.document, layout.size, layout.form, items)
+        return (rendered if rendered.pages == 1 else None), measured
 
     return fit_summary(items, page, job.options.summary_min_size, measure, verify)
 

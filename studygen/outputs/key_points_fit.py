@@ -1,13 +1,18 @@
 """The largest type at which the key points fit one page, found in about one layout.
 
-A layout of the real sheet costs two to three layouts of its content: WeasyPrint balances
-columns by laying them out again. Fitting adds about half of that:
+A layout of a sheet in columns costs two to four layouts of its content: WeasyPrint
+balances columns by laying them out again. A sheet of one column is the page's own flow,
+laid out once. Fitting adds little to the layout of the sheet it finds:
 
 1. An estimate from the length of the text (characters per line at each column width)
    picks the layout likely to win: its size, its columns and its form.
-2. One measuring pass lays the content out once, at that size, in a single block as wide
-   as one column of that layout (no columns: nothing to balance, nothing laid out twice).
-   It gives the height of every item and the lines of every paragraph in it.
+2. Below the largest type, the real page of that layout is laid out at once when it is
+   cheap (one column) or the estimate is clear (it fits with room, and nothing better
+   does): its boxes give the height of every item and the lines of every paragraph at
+   that width. If it fits, and nothing better is predicted to, it is the sheet: one
+   layout. Otherwise, one measuring pass lays the content out once, at that size, in a
+   single block as wide as one column of that layout (no columns: nothing to balance),
+   on a page too tall to overflow; at the largest type it sets the space between items.
 3. From those, each item's height at a nearby size follows (its lines counted again at
    the width the new size leaves), and placing whole items into columns, as WeasyPrint
    does, says which layouts fit. Forms not measured are predicted by the estimate,
@@ -19,6 +24,7 @@ columns by laying them out again. Fitting adds about half of that:
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -44,6 +50,8 @@ FAR = 1.2  # estimated over available at the smallest layout: measure that layou
 MAX_MEASURES = 3  # measuring passes before the real page decides
 NEAR_STEPS = 2  # a measurement predicts this many size steps either side of its own
 DOUBT = 0.05  # how far off the estimate may be, as a share of the page's height
+CLEAR = 0.01  # room by which the estimate is clear enough to lay a page of columns out first
+MAX_SPREAD = 5.0  # ems: the most space added between items of short content
 
 
 @dataclass(frozen=True)
@@ -240,6 +248,13 @@ def fill(measured: Measurement, layout: Layout, page: Page, slack: float = 0.0) 
 EM_PER_CHARACTER = {"term": 0.55, "text": 0.48}
 
 
+def _ems(text: str, per_character: float) -> float:
+    """How wide ``text`` is in ems: ideographs, kana and other wide characters take a whole
+    em each, the others ``per_character``."""
+    wide = sum(1 for c in text if c >= "\u1100" and unicodedata.east_asian_width(c) in "WF")
+    return wide + (len(text) - wide) * per_character
+
+
 def estimate(items: list[Item], size: float, form: Form, page: Page) -> Measurement:
     """What a measuring pass would find, from the number of characters in each item."""
     columns, compact = form
@@ -254,8 +269,8 @@ def estimate(items: list[Item], size: float, form: Form, page: Page) -> Measurem
             units.append(title)
         indent = 2.1 * mm_per_em if group == "key-points" and not compact else 0.0
         width = column - indent
-        term = len(item.term) * EM_PER_CHARACTER["term"] * 1.04 * mm_per_em
-        text = len(item.text) * EM_PER_CHARACTER["text"] * mm_per_em
+        term = _ems(item.term, EM_PER_CHARACTER["term"]) * 1.04 * mm_per_em
+        text = _ems(item.text, EM_PER_CHARACTER["text"]) * mm_per_em
         if compact:
             lines = [(term + text, 1.27)]
             margin = 0.3
@@ -373,6 +388,40 @@ class _Fitter:
                 return layout
         return None
 
+    def instead_of_measuring(self, layout: Layout) -> Layout | None:
+        """The real page to lay out instead of measuring ``layout``, whose form was not
+        measured near its size; None to measure. The page's boxes tell what a measuring pass
+        would (every item's height at its width), and the page may be the sheet.
+
+        A page of one column costs what a measuring pass does: the one column at the size
+        and form of ``layout`` is laid out when it might fit by the estimate (it would win).
+        A page of columns costs two to four measuring passes, WeasyPrint laying them out
+        again to balance them: it is laid out first only when nothing was laid out yet and
+        the estimate is clear, ``layout`` fitting with room and every better one not.
+        At the largest type the space left sets the spread between items: the page of one
+        column is laid out first only when the spread is certain: none for a single item, the
+        most there is for content far shorter than the page (checked against its boxes).
+        """
+        if layout.size >= MAX_SIZE:
+            count = len(self.items) - len(self.dropped)
+            certain = count < 2 or _spread(self, layout, count, 1 + 2 * DOUBT) >= MAX_SPREAD
+            return layout if layout.columns == 1 and certain else None
+        if layout.columns == 1:
+            return layout
+        height = self.page.content_height
+        single = Layout(layout.size, 1, compact=layout.compact)
+        hopeful = fill(self.basis(single), single, self.page, -DOUBT * height)
+        if self.basis(single).estimated and hopeful.fits:
+            return single
+        if self.passes or not self.basis(layout).estimated:
+            return None
+        if not fill(self.basis(layout), layout, self.page, CLEAR * height).fits:
+            return None
+        better = self.layouts[: self.layouts.index(layout)]
+        if any(fill(self.basis(b), b, self.page, -CLEAR * height).fits for b in better):
+            return None
+        return layout
+
     def worth_measuring(self, layout: Layout) -> Layout | None:
         """What to measure before laying out ``layout`` on the real page: ``layout`` itself
         when its form was not measured near its size (at the largest type, at its size: the
@@ -403,7 +452,8 @@ def fit_summary(
     ``measure(items, size, form)`` lays the content out at ``size`` in one block as wide as
     a column of ``form`` and returns the :class:`Measurement`; ``verify(items, layout)``
     lays out on the real page and returns the rendering (None when it does not fit on one
-    page) and what the layout showed (a :class:`Measurement` of the real page, or None).
+    page) and what the layout showed (a :class:`Measurement` of the real page, or None:
+    then a page laid out first is not used as a measurement).
     """
     fitter = _Fitter(items, page, minimum, measure)
     smallest = fitter.layouts[-1]
@@ -430,19 +480,30 @@ def fit_summary(
                 dropped[items[index].group] = dropped.get(items[index].group, 0) + 1
             return SummaryFit(layout, rendered, fitter.passes, [items[i] for i in kept], dropped)
         doubt = fitter.worth_measuring(choice)
-        if doubt is not None:
+        page_first = fitter.instead_of_measuring(choice) if doubt is choice else None
+        if doubt is not None and page_first is None:
             fitter.learn(doubt)
             continue
+        if page_first is not None:  # the real page is the measurement, and maybe the sheet
+            choice, key = page_first, (page_first.size, page_first.form)
         layout = replace(choice)
         layout.spread = _spread(fitter, layout, len(kept))
+        if page_first is not None and layout.size >= MAX_SIZE:
+            layout.spread = MAX_SPREAD if len(kept) > 1 else 0.0  # none for a single item
         rendered, measured = verify([items[i] for i in kept], layout)
         fitter.passes += 1
+        if page_first is not None and layout.spread:  # the spread its own boxes call for?
+            if measured is not None:
+                fitter.adopt(_unspread(measured, layout.spread), kept)
+                if rendered is not None and _spread(fitter, layout, len(kept)) == layout.spread:
+                    tried[key] = (rendered, layout)
+            continue  # else laid out again, with the spread measured
         if rendered is None and layout.spread:  # optimistic: give back the extra space
             layout.spread = 0.0
             rendered, measured = verify([items[i] for i in kept], layout)
             fitter.passes += 1
         tried[key] = (rendered, layout)
-        if measured is not None and not layout.spread:
+        if measured is not None and not layout.spread and (rendered is None or page_first):
             fitter.adopt(measured, kept)
         elif rendered is None:
             fitter.slack += 0.005 * page.content_height  # a little pessimism
@@ -466,17 +527,31 @@ def _drop(fitter: _Fitter, smallest: Layout) -> bool:
     return False
 
 
-def _spread(fitter: _Fitter, layout: Layout, count: int) -> float:
-    """Extra space between items (ems) so that short content uses the page, not its top."""
+def _spread(fitter: _Fitter, layout: Layout, count: int, taller: float = 1.0) -> float:
+    """Extra space between items (ems) so that short content uses the page, not its top
+    (``taller``: with the content that many times as tall, the header too)."""
     if layout.size < MAX_SIZE or count < 2:
         return 0.0
     basis = fitter.basis(layout)
     ratio = layout.size / basis.size
-    available = fitter.page.content_height - basis.header * ratio
+    available = fitter.page.content_height - basis.header * ratio * taller
     height = basis.body * ratio**2 / layout.columns * (BALANCE if layout.columns > 1 else 1.0)
     rows = count if layout.columns == 1 else math.ceil(count / layout.columns)
-    per_gap_mm = (available - height) * 0.8 / max(1, rows)
-    return round(min(5.0, max(0.0, per_gap_mm) * PT_PER_MM / layout.size), 2)
+    per_gap_mm = (available - height * taller) * 0.8 / max(1, rows)
+    return round(min(MAX_SPREAD, max(0.0, per_gap_mm) * PT_PER_MM / layout.size), 2)
+
+
+def _unspread(measured: Measurement, spread: float) -> Measurement:
+    """What a page laid out with ``spread`` ems more below each item measures without it."""
+    if not spread:
+        return measured
+    extra = spread * measured.size / PT_PER_MM
+    units = tuple(
+        u if u.title else replace(u, height=u.height - extra, margin_bottom=u.margin_bottom - extra)
+        for u in measured.units
+    )
+    body = measured.body - extra * sum(1 for u in measured.units if not u.title)
+    return replace(measured, units=units, body=body)
 
 
 def _does_not_fit(fitter: _Fitter, smallest: Layout) -> DoesNotFit:
