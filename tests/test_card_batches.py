@@ -242,3 +242,35 @@ def test_a_project_theme_numbering_pages_gets_one_layout_not_batches(
     pages = PdfReader(tmp_path / "build/deck/flashcards.pdf").pages
     assert len(pages) > 2
     assert f"feuille {len(pages)} sur {len(pages)}" in pages[-1].extract_text()
+
+
+def test_a_text_cut_at_the_page_end_is_measured_from_its_whole_length(tmp_path: Path) -> None:
+    """A long answer on the sheet's bottom row runs past the page's end, where WeasyPrint
+    stops laying it out: its measured fill is estimated from its whole text, as long as the
+    same answer's on the rows above, so the next size tried is predicted from all of it."""
+    from studygen.config import BuildOptions
+    from studygen.outputs.base import Job
+    from studygen.outputs.card_passes import fill_ratios
+    from studygen.sources.loader import load_source
+
+    lines = ["title: Paquet", "lang: fr", "sections:", "  - title: Partie", "    blocks:"]
+    lines += ["      - kind: text", "        text: Le cours.", "flashcards:"]
+    lines += [f"  - front: Question {n} ?\n    back: {LONG * 15}" for n in range(1, 9)]
+    (tmp_path / "deck.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    job = Job("flashcards", load_source(tmp_path / "deck.yaml"), BuildOptions(), pdf.Engine())
+    plan = flashcards.plan_deck(job)
+    rendered = job.lay_out(flashcards.context(job.source.doc, plan))
+    backs = {face: ratio for face, (ratio, _) in fill_ratios(rendered.document).items()}
+    backs = {face: ratio for face, ratio in backs.items() if face.endswith("-back")}
+    bottom = max(
+        (cell.y, flashcards.Face(cell.index, cell.face).id)
+        for page in plan.pages if page.kind == "back" for cell in page.cells
+    )[1]  # fmt: skip
+    page_height = rendered.document.pages[1].height
+    assert len(backs) == 8 and min(backs.values()) > 1.5  # each overflows its card
+    cut = [
+        box for _, face, box in pdf.marked_boxes(rendered.document, "data-fit") if face == bottom
+    ][0]
+    assert cut.position_y + cut.height * 1.5 > page_height  # its text does reach the page end
+    assert math.isclose(backs[bottom], min(backs.values()), rel_tol=0.1)
+    assert math.isclose(backs[bottom], max(backs.values()), rel_tol=0.1)

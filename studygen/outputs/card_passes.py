@@ -10,6 +10,7 @@ and each partial pass's document is dropped as soon as its boxes are taken.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -183,11 +184,17 @@ def _page(page_box: Any) -> Any:
 
 def fill_ratios(document: Any) -> dict[str, tuple[float, bool]]:
     """For each card face: the height its text takes over the height it has (below 1 when
-    it fits, however much room is left), and whether it holds a picture."""
+    it fits, however much room is left), and whether it holds a picture.
+
+    A text that runs past the bottom of the page is cut there: only the lines above it are
+    laid out, whatever the type size. Its height is then estimated from the share of its
+    characters laid out (the lines' height grows with the text they hold), so that the
+    next size tried is predicted from the whole text, not from what the page edge left.
+    """
     from weasyprint.formatting_structure import boxes
 
     found: dict[str, tuple[float, bool]] = {}
-    for _, face_id, body in pdf.marked_boxes(document, "data-fit"):
+    for number, face_id, body in pdf.marked_boxes(document, "data-fit"):
         if face_id in found or not body.height:
             continue
         text = next(
@@ -203,5 +210,26 @@ def fill_ratios(document: Any) -> dict[str, tuple[float, bool]]:
         top = min(child.position_y for child in children)
         bottom = max(child.position_y + child.margin_height() for child in children)
         pictured = any(isinstance(box, boxes.ReplacedBox) for box in text.descendants())
-        found[face_id] = ((bottom - top) / body.height, pictured)
+        ratio = (bottom - top) / body.height
+        if bottom >= document.pages[number].height - _EDGE:
+            ratio *= _uncut_share(text)
+        found[face_id] = (ratio, pictured)
     return found
+
+
+_EDGE = 0.5  # CSS pixels: a text whose bottom is this close to the page's is cut there
+_SPACE = re.compile(r"\s+")
+
+
+def _uncut_share(text: Any) -> float:
+    """How many times the characters laid out the text's whole text is (1 when none was
+    cut: a marker or a hyphen may add characters of its own)."""
+    from weasyprint.formatting_structure import boxes
+
+    laid = sum(
+        len(_SPACE.sub("", box.text))
+        for box in text.descendants()
+        if isinstance(box, boxes.TextBox)
+    )
+    whole = len(_SPACE.sub("", "".join(text.element.itertext())))
+    return max(1.0, whole / laid) if laid else 1.0
