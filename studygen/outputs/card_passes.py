@@ -187,14 +187,15 @@ def fill_ratios(document: Any) -> dict[str, tuple[float, bool]]:
     it fits, however much room is left), and whether it holds a picture.
 
     A text that runs past the bottom of the page is cut there: only the lines above it are
-    laid out, whatever the type size. Its height is then estimated from the share of its
-    characters laid out (the lines' height grows with the text they hold), so that the
-    next size tried is predicted from the whole text, not from what the page edge left.
+    laid out, whatever the type size. The height of an overflowing text is then estimated
+    from the share of its characters laid out (the lines' height grows with the text they
+    hold), so that the next size tried is predicted from the whole text, not from what the
+    page edge left.
     """
     from weasyprint.formatting_structure import boxes
 
     found: dict[str, tuple[float, bool]] = {}
-    for number, face_id, body in pdf.marked_boxes(document, "data-fit"):
+    for _, face_id, body in pdf.marked_boxes(document, "data-fit"):
         if face_id in found or not body.height:
             continue
         text = next(
@@ -211,13 +212,12 @@ def fill_ratios(document: Any) -> dict[str, tuple[float, bool]]:
         bottom = max(child.position_y + child.margin_height() for child in children)
         pictured = any(isinstance(box, boxes.ReplacedBox) for box in text.descendants())
         ratio = (bottom - top) / body.height
-        if bottom >= document.pages[number].height - _EDGE:
+        if ratio > TOLERANCE:  # overflowing: it may run past the page's end
             ratio *= _uncut_share(text)
         found[face_id] = (ratio, pictured)
     return found
 
 
-_EDGE = 0.5  # CSS pixels: a text whose bottom is this close to the page's is cut there
 _SPACE = re.compile(r"\s+")
 
 
