@@ -33,9 +33,10 @@ def deck(cards: int) -> str:
     for n in range(1, cards + 1):
         back = {
             0: "Réponse courte.",
-            1: LONG * 3,
+            1: LONG * 10,  # fits a few points smaller
             2: LONG * 30,  # does not fit even at the smallest size
-            3: "L'énergie vaut $E = mc^2$ (voir [la fiche](https://example.org/fiche)).",
+            3: "L'énergie vaut $E = mc^2$ (voir [la fiche](https://example.org/fiche)). "
+            + LONG * 8,
             4: "- un\n      - deux\n      - trois",
         }[n % 5]
         lines += [f"  - front: Question {n} ?", "    back: |", f"      {back}", "    tags: [bio]"]
@@ -276,3 +277,21 @@ def test_a_text_cut_at_the_page_end_is_measured_from_its_whole_length(tmp_path: 
     assert cut.position_y + cut.height * 1.5 > page_height  # its text does reach the page end
     assert math.isclose(backs[bottom], min(backs.values()), rel_tol=0.1)
     assert math.isclose(backs[bottom], max(backs.values()), rel_tol=0.1)
+
+
+def test_faces_whose_text_is_not_placed_in_their_card_get_every_page_laid_out_again(
+    built: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A face being fitted is laid out as its text alone, whose box is then put into its
+    card in the first pass; when that box cannot be found (a stylesheet that does not place
+    the text absolutely in its card), every page is laid out again, with the same result."""
+    from studygen.outputs import card_passes
+
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source/deck.yaml").write_text(deck(20), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setattr(card_passes, "text_placeholder", lambda card: None)
+    said = run("build", "--only", "flashcards", "--jobs", "1", "-v")
+    assert "text fitted in 2 full layout passes" in said
+    assert (tmp_path / "build/deck/flashcards.pdf").read_bytes() == built["one"].read_bytes()
