@@ -288,8 +288,8 @@ _SPACE = re.compile(r"\s+")
 
 
 def _uncut_share(text: Any) -> float:
-    """How many times the characters laid out the text's whole text is (1 when none was
-    cut: a marker or a hyphen may add characters of its own)."""
+    """The number of characters of the whole text over the number laid out (at least 1:
+    a list marker or a hyphen adds characters of its own)."""
     from weasyprint.formatting_structure import boxes
 
     laid = sum(

@@ -37,14 +37,13 @@ def fit_faces(
     grows with a power of the type size between 1 and 3, learnt from two measurements): the
     first guess is the size where the text would just fit, to the nearest quarter point, so
     that it either fits with its box nearly full or overflows just above the size that
-    fits. A face is done when it fits and a size ``step`` larger is known
-    not to: measured to overflow, or proven to by the height needed at the size that fits
-    (the text needs at least as many lines at a larger size, each taller). So each face
-    ends within ``step``
-    of the largest size that fits, and the "one step larger" pass happens only for faces
-    whose measurement leaves the question open. A picture keeps its height whatever the
-    type size: for the faces ``pictured`` (read after the first pass) nothing is proven,
-    a step larger is always tried.
+    fits. A face is done when it fits and a size ``step`` larger is known not to: measured
+    to overflow, or proven to by the height needed at the size that fits (the text needs
+    at least as many lines at a larger size, each taller). So each face ends within
+    ``step`` of the largest size that fits, and the "one step larger" pass happens only
+    for faces whose measurement leaves the question open. A picture keeps its height
+    whatever the type size: for the faces ``pictured`` (read after the first pass) nothing
+    is proven, a step larger is always tried.
     """
     sizes = dict(defaults)
     ratios = measure(sizes, None)
