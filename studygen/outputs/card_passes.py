@@ -3,13 +3,16 @@
 The first pass lays out every page at the default type sizes. A later pass lays out only
 the faces being fitted, each at the very place it has on its sheet (same page size, same
 position on the page), so the box it makes for a face is the box a full relayout would
-make. The sheets are then the first pass's pages with those boxes put in place of the
-faces whose size changed: no face is laid out again at a size it was already laid out at,
-and each partial pass's document is dropped as soon as its boxes are taken.
+make; a face's card then holds its text alone (the deck's name, the card's number and
+tags do not change with its type size), unless it is shown clipped. The sheets are then
+the first pass's pages with those boxes put in place of the faces whose size changed: no
+face is laid out again at a size it was already laid out at, and each partial pass's
+document is dropped as soon as its boxes are taken.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -23,12 +26,18 @@ if TYPE_CHECKING:
     from studygen.outputs.flashcards import Face
 
 CARD_ATTRIBUTE = "data-card"  # on each card face's box: its face id, as ``data-fit``
-Context = Callable[[Plan, "dict[Face, float]", "frozenset[Face]"], "dict[str, Any]"]
+FIT_ATTRIBUTE = "data-fit"  # on the box holding a face's text
+# The template's context: the plan, each face's size, the faces shown clipped, and the
+# faces whose cards hold their text only.
+Context = Callable[
+    [Plan, "dict[Face, float]", "frozenset[Face]", "frozenset[Face]"], "dict[str, Any]"
+]
 
 
 @dataclass
 class Kept:
-    """A face's box from a partial pass, and the size and clipping it was laid out with."""
+    """A face's box from a partial pass, and the size and clipping it was laid out with:
+    its card's box when shown clipped (the card then says so), else its text's box."""
 
     size: float
     clipped: bool
@@ -68,20 +77,27 @@ class Passes:
         """Lay out the faces named (every page when None); each one's needed / available."""
         if fitting is None:
             by_face = {self.faces[face_id]: size for face_id, size in sizes.items()}
-            self.first = self.job.lay_out(self.context(self.plan, by_face, frozenset()))
+            self.first = self.job.lay_out(
+                self.context(self.plan, by_face, frozenset(), frozenset())
+            )
             return self._ratios(self.first.document)
         wanted = {face_id: (sizes[face_id], sizes[face_id] <= self.least) for face_id in fitting}
         return self.lay_out_faces(wanted)
 
     def lay_out_faces(self, wanted: dict[str, tuple[float, bool]]) -> dict[str, float]:
         """One partial pass: each face at (size, clipped); keeps the boxes that may be final
-        (the face fits, or it is at the smallest size and is shown clipped)."""
+        (the face fits, or it is at the smallest size and is shown clipped).
+
+        A face not shown clipped is laid out as its text alone in its card: the card's
+        other parts do not change with the type size, the first pass's stay.
+        """
         self.partial += 1
         rendered = self.job.lay_out(self.context(*self._partial_plan(wanted)))
         ratios = self._ratios(rendered.document)
-        for face_id, box in card_boxes(rendered.document):
+        for face_id, card in card_boxes(rendered.document):
             size, clipped = wanted[face_id]
-            if ratios[face_id] <= TOLERANCE or clipped:
+            box = card if clipped else text_box(card)
+            if (ratios[face_id] <= TOLERANCE or clipped) and box is not None:
                 self.kept[face_id] = Kept(size, clipped, box)
         # Only the boxes taken stay: the rest of the document goes now.
         self.said.append(replace(rendered, document=None))
@@ -89,7 +105,7 @@ class Passes:
 
     def _partial_plan(
         self, wanted: dict[str, tuple[float, bool]]
-    ) -> tuple[Plan, dict[Face, float], frozenset[Face]]:
+    ) -> tuple[Plan, dict[Face, float], frozenset[Face], frozenset[Face]]:
         """Pages holding the faces ``wanted`` at their places, no two on one place."""
         pages: list[tuple[str, list[Cell], set[tuple[Any, ...]]]] = []
         for face_id in sorted(wanted, key=lambda f: self.faces[f]):
@@ -105,7 +121,7 @@ class Passes:
         plan = replace(self.plan, pages=tuple(sheet_pages))
         sizes = {self.faces[face_id]: size for face_id, (size, _) in wanted.items()}
         clipped = frozenset(self.faces[face_id] for face_id, (_, c) in wanted.items() if c)
-        return plan, sizes, clipped
+        return plan, sizes, clipped, frozenset(sizes) - clipped
 
     def sheets(
         self, defaults: dict[str, float], sizes: dict[str, float], clipped: set[str]
@@ -121,26 +137,55 @@ class Passes:
         changed = {f for f, state in final.items() if state != (defaults[f], False)}
         if not changed:
             return self.first, 0
-        if not self.job.pages_reusable:
-            by_face = {self.faces[face_id]: size for face_id, size in sizes.items()}
-            shown = frozenset(self.faces[face_id] for face_id in clipped)
-            return self.job.lay_out(self.context(self.plan, by_face, shown)), 1
-        redo = {f: final[f] for f in changed if f not in self.kept or self._state(f) != final[f]}
-        if redo:  # laid out at its final size only while being measured as clipped, or never
-            self.lay_out_faces(redo)
+        if self.job.pages_reusable:
+            redo = {
+                f: final[f] for f in changed if f not in self.kept or self._state(f) != final[f]
+            }
+            if redo:  # laid out at its final size only while measured as clipped, or never
+                self.lay_out_faces(redo)
+            places = self._places(changed)
+            if places is not None:
+                return self._put(places), 0
+        # Every page again: a project's templates or theme may number what they print across
+        # pages, WeasyPrint's boxes may not be what was checked, or a face's text was not
+        # placed in its card as studygen's stylesheet places it.
+        by_face = {self.faces[face_id]: size for face_id, size in sizes.items()}
+        shown = frozenset(self.faces[face_id] for face_id in clipped)
+        return self.job.lay_out(self.context(self.plan, by_face, shown, frozenset())), 1
+
+    def _places(self, changed: set[str]) -> list[tuple[int, Any, Any]] | None:
+        """(page index, placeholder, box to put in it) of each face ``changed`` in the first
+        pass's pages; None when one is missing."""
+        assert self.first is not None
+        places = []
+        for number, page in enumerate(self.first.document.pages):
+            for face_id, card in card_placeholders(page._page_box):
+                if face_id not in changed:
+                    continue
+                kept = self.kept.get(face_id)
+                if kept is None:
+                    return None
+                place = card if kept.clipped else text_placeholder(card._box)
+                if place is None:
+                    return None
+                places.append((number, place, kept.box))
+        return places
+
+    def _put(self, places: list[tuple[int, Any, Any]]) -> pdf.Rendered:
+        """The first pass's document with the boxes put in their places."""
+        assert self.first is not None
+        for _, placeholder, box in places:
+            placeholder.set_laid_out_box(box)
         document = self.first.document
-        pages = []
-        for page in document.pages:
-            put = False
-            for face_id, placeholder in card_placeholders(page._page_box):
-                if face_id in changed:
-                    placeholder.set_laid_out_box(self.kept[face_id].box)
-                    put = True
-            pages.append(_page(page._page_box) if put else page)
+        touched = {number for number, _, _ in places}
+        pages = [
+            _page(page._page_box) if number in touched else page
+            for number, page in enumerate(document.pages)
+        ]
         rendered = self.first
         for said in self.said:
             rendered = pdf.spliced(rendered, said, rendered.document)
-        return replace(rendered, document=document.copy(pages)), 0
+        return replace(rendered, document=document.copy(pages))
 
     def _state(self, face_id: str) -> tuple[float, bool]:
         kept = self.kept[face_id]
@@ -167,6 +212,28 @@ def card_placeholders(page_box: Any) -> Iterator[tuple[str, Any]]:
                     yield face_id, child
 
 
+def text_placeholder(card: Any) -> Any:
+    """The placeholder WeasyPrint leaves in a card's box for the box of its text
+    (``data-fit``, placed absolutely in the card), or None."""
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+
+    for child in getattr(card, "children", ()):
+        if (
+            isinstance(child, AbsolutePlaceholder)
+            and child.element is not None
+            and child.element_tag == child.element.tag
+            and child.element.get(FIT_ATTRIBUTE) is not None
+        ):
+            return child
+    return None
+
+
+def text_box(card: Any) -> Any:
+    """The laid-out box of a card's text, or None."""
+    placeholder = text_placeholder(card)
+    return None if placeholder is None else placeholder._box
+
+
 def card_boxes(document: Any) -> Iterator[tuple[str, Any]]:
     """(face id, laid-out box) of each card face of a document."""
     for page in document.pages:
@@ -183,11 +250,18 @@ def _page(page_box: Any) -> Any:
 
 def fill_ratios(document: Any) -> dict[str, tuple[float, bool]]:
     """For each card face: the height its text takes over the height it has (below 1 when
-    it fits, however much room is left), and whether it holds a picture."""
+    it fits, however much room is left), and whether it holds a picture.
+
+    A text that runs past the bottom of the page is cut there: only the lines above it are
+    laid out, whatever the type size. The height of an overflowing text is then estimated
+    from the share of its characters laid out (the lines' height grows with the text they
+    hold), so that the next size tried is predicted from the whole text, not from what the
+    page edge left.
+    """
     from weasyprint.formatting_structure import boxes
 
     found: dict[str, tuple[float, bool]] = {}
-    for _, face_id, body in pdf.marked_boxes(document, "data-fit"):
+    for _, face_id, body in pdf.marked_boxes(document, FIT_ATTRIBUTE):
         if face_id in found or not body.height:
             continue
         text = next(
@@ -203,5 +277,25 @@ def fill_ratios(document: Any) -> dict[str, tuple[float, bool]]:
         top = min(child.position_y for child in children)
         bottom = max(child.position_y + child.margin_height() for child in children)
         pictured = any(isinstance(box, boxes.ReplacedBox) for box in text.descendants())
-        found[face_id] = ((bottom - top) / body.height, pictured)
+        ratio = (bottom - top) / body.height
+        if ratio > TOLERANCE:  # overflowing: it may run past the page's end
+            ratio *= _uncut_share(text)
+        found[face_id] = (ratio, pictured)
     return found
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _uncut_share(text: Any) -> float:
+    """The number of characters of the whole text over the number laid out (at least 1:
+    a list marker or a hyphen adds characters of its own)."""
+    from weasyprint.formatting_structure import boxes
+
+    laid = sum(
+        len(_SPACE.sub("", box.text))
+        for box in text.descendants()
+        if isinstance(box, boxes.TextBox)
+    )
+    whole = len(_SPACE.sub("", "".join(text.element.itertext())))
+    return max(1.0, whole / laid) if laid else 1.0

@@ -34,14 +34,16 @@ def fit_faces(
     None) and returns, per face, the height its text needs over the height it has. The
     first pass lays out every face; later passes only the faces still being fitted. A
     face's next size is predicted from what was measured of it (the height its text needs
-    grows with a power of the type size between 1 and 2, learnt from two measurements). A
-    face is done when it fits and a size ``step`` larger is known not to: measured to
-    overflow, or proven to by the height needed at the size that fits (the text needs at
-    least as many lines at a larger size, each taller). So each face ends within ``step``
-    of the largest size that fits, and the "one step larger" pass happens only for faces
-    whose measurement leaves the question open. A picture keeps its height whatever the
-    type size: for the faces ``pictured`` (read after the first pass) nothing is proven,
-    a step larger is always tried.
+    grows with a power of the type size between 1 and 3, learnt from two measurements): the
+    first guess is the size where the text would just fit, to the nearest quarter point, so
+    that it either fits with its box nearly full or overflows just above the size that
+    fits. A face is done when it fits and a size ``step`` larger is known not to: measured
+    to overflow, or proven to by the height needed at the size that fits (the text needs
+    at least as many lines at a larger size, each taller). So each face ends within
+    ``step`` of the largest size that fits, and the "one step larger" pass happens only
+    for faces whose measurement leaves the question open. A picture keeps its height
+    whatever the type size: for the faces ``pictured`` (read after the first pass) nothing
+    is proven, a step larger is always tried.
     """
     sizes = dict(defaults)
     ratios = measure(sizes, None)
@@ -89,8 +91,11 @@ def _next_sizes(
         if face not in fits:
             if high <= minimum:
                 continue  # cannot fit: shown clipped at the smallest size
-            estimate = _predict(tried, 0.985)
-            todo[face] = max(minimum, min(_quarter_down(estimate), high - 0.25))
+            # The size where it would just fit: to the nearest quarter point at first, then
+            # (its first guess overflowed) the quarter below.
+            estimate = _predict(tried, 1.0)
+            guess = _quarter_near(estimate) if len(tried) == 1 else _quarter_down(estimate)
+            todo[face] = max(minimum, min(guess, high - 0.25))
             continue
         low, low_ratio = fits[face]
         # The text needs at least as many lines at a larger size, each taller: no size
@@ -123,3 +128,7 @@ def _predict(points: list[tuple[float, float]], margin: float) -> float:
 
 def _quarter_down(size: float) -> float:
     return int(size * 4) / 4
+
+
+def _quarter_near(size: float) -> float:
+    return round(size * 4) / 4

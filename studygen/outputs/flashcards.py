@@ -60,8 +60,13 @@ def context(
     plan: Plan,
     sizes: dict[Face, float] | None = None,
     clipped: frozenset[Face] = frozenset(),
+    bodies: frozenset[Face] = frozenset(),
 ) -> dict[str, Any]:
-    """Pages of placed card faces (millimetres), cut guides, and each face's type size."""
+    """Pages of placed card faces (millimetres), cut guides, and each face's type size.
+
+    The faces ``bodies`` are being fitted: their cards hold their text only, without the
+    deck's name, number and tags, whose boxes the first pass already has.
+    """
     sizes = sizes or {}
     compact = is_compact(plan.layout)
     frame = COMPACT_FRAME if compact else FRAME
@@ -89,6 +94,7 @@ def context(
                     "size": size,
                     "body_height": frame.body_height(cell.height),
                     "clipped": face in clipped,
+                    "body_only": face in bodies,
                 }
             )
         pages.append({"kind": page.kind, "cells": cells, "marks": page.marks, "fold": page.fold})
@@ -196,8 +202,10 @@ def lay_out_sheets(job: Job, plan: Plan | None = None) -> Sheets:
     least = job.theme.min_text_size or MIN_CARD_SIZE
     defaults = {face_id: max(face.default_size, least) for face_id, face in faces.items()}
 
-    def laid_out(plan: Plan, sizes: dict[Face, float], clipped: frozenset[Face]) -> dict[str, Any]:
-        return context(doc, plan, sizes, clipped)
+    def laid_out(
+        plan: Plan, sizes: dict[Face, float], clipped: frozenset[Face], bodies: frozenset[Face]
+    ) -> dict[str, Any]:
+        return context(doc, plan, sizes, clipped, bodies)
 
     passes = Passes(job, plan, faces, least, laid_out)
     fit = fit_faces(defaults, least, passes.measure, pictured=passes.pictured)
