@@ -255,7 +255,8 @@ def write_in_batches(
         whole.sizes.update(sheets.sizes)
         whole.clipped += sheets.clipped
         del sheets, rendered
-        collector.release()
+        if start + batch < len(plan.pages):  # the next batch's layout reuses the memory
+            collector.release()
     with pdf.captured_warnings() as said, collector.tuned():
         data = stream.finish()
     done = whole.rendered
