@@ -282,35 +282,26 @@ class StreamedPdf:
         return without_attachments(output.getvalue())
 
 
-def _sealed(found: Any, stream: bool) -> Any:
+def _sealed(found: Any, stream: bool) -> _Sealed:
     """An indirect object that is only its bytes: what ``found`` would be written as."""
-    return _sealed_type()(found.number, found.data, stream)
+    return _Sealed(found.number, found.data, stream)
 
 
-_SEALED: Any = None
+class _Sealed:
+    """A finished object of the PDF, as bytes: what pydyf's ``PDF.write`` reads of an
+    object (number, generation, free, offset, data, indirect, compressible), in slots, so
+    a deck's hundred thousand of them take little room and pin no memory of their batch."""
 
+    __slots__ = ("_stream", "data", "free", "generation", "number", "offset")
 
-def _sealed_type() -> Any:
-    global _SEALED
-    if _SEALED is None:
-        import pydyf
+    def __init__(self, number: int, data: bytes, stream: bool) -> None:
+        self.number, self.data, self._stream = number, data, stream
+        self.generation, self.free, self.offset = 0, "n", 0
 
-        class Sealed(pydyf.Object):  # type: ignore[misc]
-            """A finished object of the PDF, as bytes."""
+    @property
+    def indirect(self) -> bytes:
+        return b"%d 0 obj\n%s\nendobj" % (self.number, self.data)
 
-            def __init__(self, number: int, data: bytes, stream: bool) -> None:
-                super().__init__()
-                self.number = number
-                self._data = data
-                self._stream = stream
-
-            @property
-            def data(self) -> bytes:
-                return self._data
-
-            @property
-            def compressible(self) -> bool:
-                return not self._stream  # streams are never inside an object stream
-
-        _SEALED = Sealed
-    return _SEALED
+    @property
+    def compressible(self) -> bool:
+        return not self._stream  # streams are never inside an object stream
