@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from studygen import formula_pdf
+from studygen import collector, formula_pdf
 from studygen.pdf import without_attachments
 
 # 0.75 = 72 PDF points per inch / 96 CSS pixels per inch
@@ -119,6 +119,7 @@ class StreamedPdf:
             root["Namespaces"] = pydyf.Array([namespace.reference])
             self.structure["NS"] = namespace.reference
 
+    @collector.tuned()
     def add(self, document: Any) -> None:
         """Draw and tag every page of ``document``, then drop its boxes."""
         import pydyf
@@ -206,12 +207,13 @@ class StreamedPdf:
         for index in range(self.sealed, len(objects)):
             found = objects[index]
             if id(found) in contents:
-                objects[index] = _sealed(found, stream=True)
+                objects[index] = _Sealed(found.number, found.data, stream=True)
             elif isinstance(found, pydyf.Dictionary) and found.get("Type") == "/StructElem":
-                objects[index] = _sealed(found, stream=False)
+                objects[index] = _Sealed(found.number, found.data, stream=False)
         self.streams = [objects[int(stream.number)] for stream in self.streams]
         self.sealed = len(objects)
 
+    @collector.tuned()
     def finish(self) -> bytes:
         """The PDF bytes: outlines, metadata, fonts, structure tree, variant."""
         import pydyf
@@ -280,11 +282,6 @@ class StreamedPdf:
         options = self.options
         pdf.write(output, options["pdf_version"], options["pdf_identifier"], self.compress)
         return without_attachments(output.getvalue())
-
-
-def _sealed(found: Any, stream: bool) -> _Sealed:
-    """An indirect object that is only its bytes: what ``found`` would be written as."""
-    return _Sealed(found.number, found.data, stream)
 
 
 class _Sealed:

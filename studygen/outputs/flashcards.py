@@ -245,7 +245,7 @@ def write_in_batches(
         sheets = lay_out_sheets(job, part)
         rendered = sheets.rendered
         formulas += formula_pdf.layout_problems(job.source, job.output, rendered.document)
-        with pdf.captured_warnings() as said, collector.tuned():
+        with pdf.captured_warnings() as said:
             stream.add(rendered.document)
         rendered.warnings.extend(said)
         job.check_refusals(rendered)  # pictures refused while being drawn included
@@ -257,7 +257,7 @@ def write_in_batches(
         del sheets, rendered
         if start + batch < len(plan.pages):  # the next batch's layout reuses the memory
             collector.release()
-    with pdf.captured_warnings() as said, collector.tuned():
+    with pdf.captured_warnings() as said:
         data = stream.finish()
     done = whole.rendered
     whole.rendered = Written(
