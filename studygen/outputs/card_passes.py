@@ -202,30 +202,31 @@ def cell_face(cell: Cell) -> Face:
 
 def card_placeholders(page_box: Any) -> Iterator[tuple[str, Any]]:
     """(face id, the placeholder WeasyPrint leaves in the page for it) of each card face."""
-    from weasyprint.layout.absolute import AbsolutePlaceholder
-
     for box in page_box.descendants():
         for child in getattr(box, "children", ()):
-            if isinstance(child, AbsolutePlaceholder) and child.element is not None:
-                face_id = child.element.get(CARD_ATTRIBUTE)
-                if face_id is not None and child.element_tag == child.element.tag:
-                    yield face_id, child
+            face_id = _placed(child, CARD_ATTRIBUTE)
+            if face_id is not None:
+                yield face_id, child
 
 
 def text_placeholder(card: Any) -> Any:
     """The placeholder WeasyPrint leaves in a card's box for the box of its text
     (``data-fit``, placed absolutely in the card), or None."""
+    children = getattr(card, "children", ())
+    return next((c for c in children if _placed(c, FIT_ATTRIBUTE) is not None), None)
+
+
+def _placed(child: Any, attribute: str) -> str | None:
+    """``attribute`` of the element whose own absolutely placed box ``child`` holds the
+    place of, or None (not a placeholder, an anonymous box, or no such attribute)."""
     from weasyprint.layout.absolute import AbsolutePlaceholder
 
-    for child in getattr(card, "children", ()):
-        if (
-            isinstance(child, AbsolutePlaceholder)
-            and child.element is not None
-            and child.element_tag == child.element.tag
-            and child.element.get(FIT_ATTRIBUTE) is not None
-        ):
-            return child
-    return None
+    if not isinstance(child, AbsolutePlaceholder) or child.element is None:
+        return None
+    if child.element_tag != child.element.tag:
+        return None
+    value = child.element.get(attribute)
+    return None if value is None else str(value)
 
 
 def text_box(card: Any) -> Any:
