@@ -29,6 +29,17 @@ def points_source(count: int, lang: str = "en", extra: str = "") -> str:
     return "\n".join(lines) + "\n" + extra
 
 
+def with_long_definitions(points: int, definitions: int) -> str:
+    """``points_source(points)`` whose section holds ``definitions`` definitions of twenty
+    sentences each, in place of its text: optional items that the sheet may drop."""
+    blocks = "".join(
+        f"      - kind: definition\n        term: Term {n}\n"
+        f"        text: {'A long definition. ' * 20}\n"
+        for n in range(definitions)
+    )
+    return points_source(points).replace("      - kind: text\n        text: x\n", blocks)
+
+
 def body_size(path: Path) -> float:
     """The type size of the key points' text (the serif font), in points."""
     with pdfplumber.open(path) as pdf:
@@ -127,13 +138,7 @@ def test_summary_include_faq_reaches_the_pdf(make_project: MakeProject) -> None:
 
 
 def test_optional_items_are_dropped_before_key_points_fail(make_project: MakeProject) -> None:
-    definitions = "".join(
-        f"      - kind: definition\n        term: Term {n}\n"
-        f"        text: {'A long definition. ' * 20}\n"
-        for n in range(60)
-    )
-    text = points_source(6).replace("      - kind: text\n        text: x\n", definitions)
-    project = make_project({"s.yaml": text})
+    project = make_project({"s.yaml": with_long_definitions(6, 60)})
     options = BuildOptions(out=project / "out", only=("key-points",))
     said = Collected()
     report = build([project / "s.yaml"], options, said)

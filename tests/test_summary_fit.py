@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from conftest import EXAMPLES, MakeProject
 from pypdf import PdfReader
-from test_summary import body_size, cheat_sheet, points_source
+from test_summary import body_size, cheat_sheet, points_source, with_long_definitions
 
 from studygen.build import build
 from studygen.choices import PAPERS
@@ -98,13 +98,7 @@ def test_a_sheet_that_fits_at_once_is_laid_out_once_more_at_most(
     make_project: MakeProject,
 ) -> None:
     """Definitions dropped for room: the sheet still fits one page after a few passes."""
-    definitions = "".join(
-        f"      - kind: definition\n        term: Term {n}\n"
-        f"        text: {'A long definition. ' * 20}\n"
-        for n in range(40)
-    )
-    text = points_source(10).replace("      - kind: text\n        text: x\n", definitions)
-    project = make_project({"s.yaml": text})
+    project = make_project({"s.yaml": with_long_definitions(10, 40)})
     said = Collected()
     options = BuildOptions(out=project / "out", only=("key-points",), verbose=True)
     assert build([project / "s.yaml"], options, said).ok
