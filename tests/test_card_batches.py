@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pytest
@@ -68,6 +69,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         run(*common, "--out", "again")
         run(*common, "--out", "pdfa-batched", "--pdf-variant", "pdf/a-3b")
         patch.setattr(card_pdf.StreamedPdf, "_seal", _retag_only)
+        patch.setattr(card_pdf, "write", _pydyf_write)
         run(*common, "--out", "unsealed")
         run(*common, "--out", "pdfa-unsealed", "--pdf-variant", "pdf/a-3b")
         patch.undo()
@@ -164,15 +166,22 @@ def test_batched_builds_repeat_byte_for_byte(built: dict[str, Path]) -> None:
     assert built["batched"].read_bytes() == built["again"].read_bytes()
 
 
-def _retag_only(self: card_pdf.StreamedPdf) -> None:
-    formula_pdf.retag_formulas(self.pdf, self.formulas)
+def _retag_only(self: card_pdf.StreamedPdf, _: Any, formulas: set[Any]) -> None:
+    formula_pdf.retag_formulas(self.pdf, formulas)
+
+
+def _pydyf_write(
+    pdf: Any, output: Any, version: Any, identifier: Any, compress: bool, _: Any
+) -> None:
+    pdf.write(output, version, identifier, compress)
 
 
 def test_batches_kept_as_bytes_are_the_bytes_of_batches_kept_as_objects(
     built: dict[str, Path],
 ) -> None:
     """Each batch's content streams and structure elements are kept as their bytes once
-    drawn (memory): the PDF is the one written from the objects at the end."""
+    drawn, and written without copies (memory): the PDF is the one pydyf writes from the
+    objects at the end."""
     assert built["batched"].read_bytes() == built["unsealed"].read_bytes()
     assert built["pdfa-batched"].read_bytes() == built["pdfa-unsealed"].read_bytes()
 
@@ -324,3 +333,50 @@ def test_faces_whose_text_is_not_placed_in_their_card_get_every_page_laid_out_ag
     said = run("build", "--only", "flashcards", "--jobs", "1", "-v")
     assert "text fitted in 2 full layout passes" in said
     assert (tmp_path / "build/deck/flashcards.pdf").read_bytes() == built["one"].read_bytes()
+
+
+def _sample_pdf(info: bool) -> Any:
+    """A small pydyf PDF: streams, dictionaries that can be kept, and a page."""
+    import pydyf
+
+    document = pydyf.PDF()
+    for n in range(12):
+        if n % 4 == 0:
+            document.add_object(pydyf.Stream([b"BT /F1 12 Tf (%d) Tj ET" % n], compress=True))
+        else:
+            element = pydyf.Dictionary({"Type": "/StructElem", "S": "/P", "K": n})
+            element["T"] = pydyf.String(f"élément (n° {n})")
+            document.add_object(element)
+    document.add_page(pydyf.Dictionary({"Type": "/Page", "MediaBox": pydyf.Array((0, 0, 9, 9))}))
+    if info:
+        document.info["Title"] = pydyf.String("Fiches")
+    return document
+
+
+@pytest.mark.parametrize("version", [b"1.4", "1.7", None, "2.0"])
+@pytest.mark.parametrize("compress", [True, False])
+@pytest.mark.parametrize("identifier", [b"id-1", True, False])
+@pytest.mark.parametrize("info", [True, False])
+def test_the_pdf_writer_writes_pydyfs_bytes_with_objects_kept_apart(
+    version: Any, compress: bool, identifier: Any, info: bool
+) -> None:
+    """Long decks are written by card_pdf.write, which reads kept structure elements one
+    page at a time: the file is the one pydyf writes, object stream or not."""
+    import io
+
+    expected = io.BytesIO()
+    _sample_pdf(info).write(expected, version, identifier, compress)
+    document, stored = _sample_pdf(info), card_pdf._Stored()
+    for first, last in ((0, 6), (6, 10), (10, 16)):  # three pages' worth, kept apart
+        kept = []
+        for number in range(first, last):
+            found = document.objects[number]
+            if isinstance(found, dict) and found.get("Type") == "/StructElem":
+                kept.append((number, found.data))
+                document.objects[number] = card_pdf.STORED
+        stored.add(kept)
+    assert len(stored) == 9
+    written = io.BytesIO()
+    card_pdf.write(document, written, version, identifier, compress, stored)
+    assert written.getvalue() == expected.getvalue()
+    assert PdfReader(io.BytesIO(written.getvalue())).pages[0].mediabox.width == 9

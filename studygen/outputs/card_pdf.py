@@ -14,8 +14,13 @@ it, as for any missing anchor).
 
 from __future__ import annotations
 
+import hashlib
 import io
-from typing import Any
+import zlib
+from array import array
+from collections.abc import Iterator
+from math import ceil, log
+from typing import Any, BinaryIO
 
 from studygen import collector, formula_pdf
 from studygen.pdf import without_attachments
@@ -45,7 +50,6 @@ class StreamedPdf:
         self.images: dict[str, Any] = {}
         self.fonts: dict[str, Any] = {}
         self.color_profiles: dict[str, Any] = {}
-        self.formulas: set[tuple[int, tuple[float, ...]]] = set()
         self.names: list[Any] = []
         self.annotation_files: dict[str, Any] = {}
         self.streams: list[Any] = []
@@ -53,6 +57,7 @@ class StreamedPdf:
         self.annotations: list[Any] = []
         self.first: Any = None  # what the whole PDF takes from the first batch
         self.sealed = 0  # pdf.objects before this index are final, or kept as objects
+        self.stored = _Stored()  # the structure elements of the batches written
 
     def _start(self, document: Any) -> None:
         """Colour spaces and profiles, shared resources, the structure tree's root."""
@@ -185,32 +190,36 @@ class StreamedPdf:
             for element in elements:
                 self.structure["K"].append(element.reference)
             self.parent_tree["Nums"].append(number)
+            # the page's marked contents, final: kept as the bytes they are written as
             self.parent_tree["Nums"].append(
-                pydyf.Array([ref for _, ref in sorted(page_numbers.items())])
+                pydyf.Array([ref for _, ref in sorted(page_numbers.items())]).data
             )
-            self.formulas |= formula_pdf.formula_places(page._page_box, number)
+            formulas = formula_pdf.formula_places(page._page_box, number)
             page._page_box = None  # drawn and tagged: the boxes can go
             self.pages.append(page)
-        self._seal()
+            self._seal(stream, formulas)
 
-    def _seal(self) -> None:
-        """Keep the batch's content streams and structure elements as their bytes.
+    def _seal(self, stream: Any, formulas: set[tuple[int, tuple[float, ...]]]) -> None:
+        """Keep the page just drawn as bytes: its content ``stream`` as its own, its
+        structure elements joined and compressed, the figures at the places of
+        ``formulas`` retagged first.
 
-        Formula figures are retagged first. Annotations, page dictionaries and the rest
-        stay objects: the end of the PDF still changes some of them.
+        Annotations, page dictionaries and the rest stay objects: the end of the PDF still
+        changes some of them.
         """
         import pydyf
 
-        formula_pdf.retag_formulas(self.pdf, self.formulas, self.pdf.objects[self.sealed :])
         objects = self.pdf.objects
-        contents = {id(stream) for stream in self.streams}
+        formula_pdf.retag_formulas(self.pdf, formulas, objects[self.sealed :])
+        elements: list[tuple[int, bytes]] = []
         for index in range(self.sealed, len(objects)):
             found = objects[index]
-            if id(found) in contents:
-                objects[index] = _Sealed(found.number, found.data, stream=True)
+            if found is stream:
+                objects[index] = self.streams[-1] = _Sealed(index, found.data)
             elif isinstance(found, pydyf.Dictionary) and found.get("Type") == "/StructElem":
-                objects[index] = _Sealed(found.number, found.data, stream=False)
-        self.streams = [objects[int(stream.number)] for stream in self.streams]
+                elements.append((index, found.data))
+                objects[index] = STORED
+        self.stored.add(elements)
         self.sealed = len(objects)
 
     @collector.tuned()
@@ -280,25 +289,216 @@ class StreamedPdf:
             self.variant_function(pdf, document, self.streams, [], self.compress)
         output = io.BytesIO()
         options = self.options
-        pdf.write(output, options["pdf_version"], options["pdf_identifier"], self.compress)
+        write(pdf, output, options["pdf_version"], options["pdf_identifier"], self.compress,
+              self.stored)  # fmt: skip
         return without_attachments(output.getvalue())
 
 
 class _Sealed:
-    """A finished object of the PDF, as bytes: what pydyf's ``PDF.write`` reads of an
-    object (number, generation, free, offset, data, indirect, compressible), in slots, so
-    a deck's hundred thousand of them take little room and pin no memory of their batch."""
+    """A finished stream of the PDF, as bytes: what a PDF writer reads of an object, in
+    slots, so a deck's pages take little room and pin no memory of their batch."""
 
-    __slots__ = ("_stream", "data", "free", "generation", "number", "offset")
+    __slots__ = ("data", "number", "offset")
 
-    def __init__(self, number: int, data: bytes, stream: bool) -> None:
-        self.number, self.data, self._stream = number, data, stream
-        self.generation, self.free, self.offset = 0, "n", 0
+    generation, free, compressible = 0, "n", False  # streams are never in an object stream
+
+    def __init__(self, number: int, data: bytes) -> None:
+        self.number, self.data, self.offset = number, data, 0
 
     @property
     def indirect(self) -> bytes:
         return b"%d 0 obj\n%s\nendobj" % (self.number, self.data)
 
-    @property
-    def compressible(self) -> bool:
-        return not self._stream  # streams are never inside an object stream
+
+class _Stored:
+    """The PDF objects kept as bytes, batch by batch: each batch's joined and compressed
+    (zlib's fastest level: structure elements shrink about eightfold), their numbers and
+    where each ends in the batch's bytes in compact arrays. A 1,000-card deck's quarter of a
+    million structure elements take a few megabytes instead of some sixty."""
+
+    def __init__(self) -> None:
+        self.batches: list[tuple[bytes, array[int], array[int]]] = []
+
+    def add(self, objects: list[tuple[int, bytes]]) -> None:
+        """Keep ``objects`` (number, bytes), numbered in increasing order and after every
+        object kept before."""
+        if not objects:
+            return
+        numbers, ends = array("q", (number for number, _ in objects)), array("q")
+        end = 0
+        for _, data in objects:
+            end += len(data)
+            ends.append(end)
+        blob = zlib.compress(b"".join(data for _, data in objects), 1)
+        self.batches.append((blob, numbers, ends))
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        """Every object kept, (number, bytes), in increasing order: one batch unpacked at a
+        time."""
+        for blob, numbers, ends in self.batches:
+            joined = memoryview(zlib.decompress(blob))
+            start = 0
+            for number, end in zip(numbers, ends, strict=True):
+                yield number, bytes(joined[start:end])
+                start = end
+
+    def __len__(self) -> int:
+        return sum(len(numbers) for _, numbers, _ in self.batches)
+
+
+class _StoredObject:
+    """What stands in ``PDF.objects`` for an object kept in a :class:`_Stored`."""
+
+    __slots__ = ()
+    generation, free, compressible = 0, "n", True
+
+
+STORED = _StoredObject()
+
+
+def write(
+    pdf: Any, output: BinaryIO, version: Any, identifier: Any, compress: bool, stored: _Stored
+) -> None:
+    """Write ``pdf`` to ``output``, byte for byte as pydyf's ``PDF.write`` would, taking the
+    objects that are :data:`STORED` from ``stored``, one batch at a time.
+
+    Unlike ``PDF.write``, the bytes of each object are made once, the file identifier is
+    hashed as the objects go by instead of from a copy of all their bytes, and the object
+    stream is compressed as its objects are read, so writing a long deck adds little to
+    its memory.
+    """
+    import pydyf
+
+    version = pydyf._to_bytes(version or b"1.7")
+    if identifier not in (False, True, None):
+        identifier = pydyf._to_bytes(identifier)
+    if pdf.info:
+        pdf.add_object(pdf.info)
+    objects = pdf.objects
+    offsets = array("q", bytes(8 * (len(objects) + 2)))  # with the two streams to come
+    position = 0
+
+    def line(content: bytes) -> None:
+        nonlocal position
+        output.write(content + b"\n")
+        position += len(content) + 1
+
+    def indirect(number: int, generation: int, data: bytes) -> None:
+        offsets[number] = position
+        line(b"%d %d obj\n%s\nendobj" % (number, generation, data))
+
+    def every() -> Iterator[tuple[int, Any, bytes]]:
+        """(number, object, bytes) of each object in use, in order."""
+        kept = iter(stored)
+        for number, found in enumerate(objects):
+            if found.free == "f":
+                continue
+            if found is STORED:
+                kept_number, data = next(kept)
+                assert kept_number == number, (kept_number, number)
+            else:
+                data = found.data
+            yield number, found, data
+
+    line(b"%PDF-" + version)
+    line(b"%\xf0\x9f\x96\xa4")
+    digest = hashlib.md5(usedforsecurity=False)  # pydyf's file identifier
+    if version >= b"1.5" and compress:
+        # Objects that cannot be compressed first, then one object stream for the others.
+        compressed, lengths, kept = array("q"), array("q"), dict[int, bytes]()
+        for number, found, data in every():
+            digest.update(data)
+            if found.compressible:
+                compressed.append(number)
+                lengths.append(len(data))
+                if found is not STORED:
+                    kept[number] = data
+            else:
+                indirect(number, found.generation, data)
+        head, start = bytearray(), 0  # "number offset" of each object in the stream
+        for number, length in zip(compressed, lengths, strict=True):
+            head += b"%d %d " % (number, start)
+            start += length + 1
+        del head[-1:], lengths
+        packer = zlib.compressobj(level=9)
+        chunks = [packer.compress(bytes(head))]
+        elements = iter(stored)
+        for number in compressed:
+            if objects[number] is STORED:
+                kept_number, data = next(elements)
+                assert kept_number == number, (kept_number, number)
+            else:
+                data = kept.pop(number)
+            chunks.append(packer.compress(b"\n" + data))
+        chunks.append(packer.flush())
+        packed = b"".join(chunks)
+        del chunks, kept
+        extra = pydyf.Dictionary({
+            "Type": "/ObjStm", "N": len(compressed), "First": len(head) + 1,
+            "Filter": "/FlateDecode", "Length": len(packed),
+        })  # fmt: skip
+        object_stream = _Sealed(
+            len(objects), b"\n".join((extra.data, b"stream", packed, b"endstream"))
+        )
+        del packed
+        pdf.add_object(object_stream)
+        digest.update(object_stream.data)
+        indirect(object_stream.number, 0, object_stream.data)
+        # The cross-reference stream, its own entry last.
+        most = max(max(found.generation for found in objects), len(compressed))
+        sizes = (1, ceil(log(position + 1, 256)), ceil(log(most + 1, 256)))
+        table, index = bytearray(), 0
+
+        def entry(kind: int, field: int, last: int) -> None:
+            table.extend(kind.to_bytes(sizes[0], "big"))
+            table.extend(field.to_bytes(sizes[1], "big"))
+            table.extend(last.to_bytes(sizes[2], "big"))
+
+        for number, found in enumerate(objects):
+            if found.compressible:
+                entry(2, object_stream.number, index)
+                index += 1
+            else:
+                entry(int(bool(number)), offsets[number], found.generation)
+        entry(1, position, 0)
+        extra = pydyf.Dictionary({
+            "Type": "/XRef", "Index": pydyf.Array((0, len(objects) + 1)),
+            "W": pydyf.Array(sizes), "Size": len(objects) + 1, "Root": pdf.catalog.reference,
+        })  # fmt: skip
+        if pdf.info:
+            extra["Info"] = pdf.info.reference
+        if identifier:
+            hashed = digest.hexdigest().encode()
+            extra["ID"] = pydyf.Array((
+                pydyf.String(hashed if identifier is True else identifier).data,
+                pydyf.String(hashed).data,
+            ))  # fmt: skip
+        xref_stream = pydyf.Stream([bytes(table)], extra, compress)
+        pdf.add_object(xref_stream)
+        xref_position = position
+        indirect(xref_stream.number, 0, xref_stream.data)
+    else:
+        for number, found, data in every():
+            digest.update(data)
+            indirect(number, found.generation, data)
+        xref_position = position
+        line(b"xref")
+        line(b"0 %d" % len(objects))
+        for number, found in enumerate(objects):
+            line(b"%010d %05d %s " % (offsets[number], found.generation, found.free.encode()))
+        line(b"trailer")
+        line(b"<<")
+        line(b"/Size %d" % len(objects))
+        line(b"/Root " + pdf.catalog.reference)
+        if pdf.info:
+            line(b"/Info " + pdf.info.reference)
+        if identifier:
+            hashed = digest.hexdigest().encode()
+            line(
+                b"/ID [" + pydyf.String(hashed if identifier is True else identifier).data
+                + b" " + pydyf.String(hashed).data + b"]"
+            )  # fmt: skip
+        line(b">>")
+    line(b"startxref")
+    line(b"%d" % xref_position)
+    line(b"%%EOF")
