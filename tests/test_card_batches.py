@@ -166,7 +166,7 @@ def test_batched_builds_repeat_byte_for_byte(built: dict[str, Path]) -> None:
     assert built["batched"].read_bytes() == built["again"].read_bytes()
 
 
-def _retag_only(self: card_pdf.StreamedPdf, _: Any, formulas: set[Any]) -> None:
+def _retag_only(self: card_pdf.StreamedPdf, _: Any, __: Any, formulas: set[Any]) -> None:
     formula_pdf.retag_formulas(self.pdf, formulas)
 
 

@@ -1,15 +1,16 @@
 """One PDF written from sheets laid out in batches: each batch is drawn and tagged as soon as
-it is laid out, then its boxes are dropped, and what it added to the PDF that nothing
-changes later (its pages' content streams and structure elements) is kept as the bytes it
-will be written as, so memory stays nearly flat whatever the deck's size. A structure
-element is a Python dictionary of some 500 bytes for 100 bytes of PDF, and a deck has about
-240 of them a card.
+it is laid out, then its boxes are dropped, and what each page added to the PDF that nothing
+changes later (its content stream, its structure elements, its leaf of the parent tree) is
+kept as the bytes it will be written as, so memory stays nearly flat whatever the deck's
+size. A structure element is a Python dictionary of some 500 bytes for 70 bytes of PDF,
+and a deck has about 50 of them a card.
 
 This is WeasyPrint's own PDF writer (``weasyprint.pdf.generate_pdf``) taken apart at the
 page: the same resources, page dictionaries, links, tags, fonts, metadata and PDF
-variants, in one file, each font subset once for the whole deck. What it cannot do across
-batches: a link inside a card to an anchor in another batch (WeasyPrint warns and drops
-it, as for any missing anchor).
+variants, in one file, each font subset once for the whole deck, written by :func:`write`
+byte for byte as pydyf would. What it cannot do across batches: a link inside a card to an
+anchor in another batch (WeasyPrint warns and drops it, as for any missing anchor). The
+structure's parent tree is a number tree with a leaf a page, not one list.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class StreamedPdf:
         self.annotations: list[Any] = []
         self.first: Any = None  # what the whole PDF takes from the first batch
         self.sealed = 0  # pdf.objects before this index are final, or kept as objects
-        self.stored = _Stored()  # the structure elements of the batches written
+        self.stored = _Stored()  # the structure elements of the pages drawn
 
     def _start(self, document: Any) -> None:
         """Colour spaces and profiles, shared resources, the structure tree's root."""
@@ -104,7 +105,9 @@ class StreamedPdf:
         })  # fmt: skip
         pdf.add_object(self.resources)
         # The structure tree, as WeasyPrint's add_tags makes it, filled page by page.
-        self.parent_tree = pydyf.Dictionary({"Nums": pydyf.Array()})
+        # A number tree with a leaf a page, each leaf final once its page is drawn (a long
+        # deck's single list of a quarter of a million references took megabytes to write).
+        self.parent_tree = pydyf.Dictionary({"Kids": pydyf.Array()})
         pdf.add_object(self.parent_tree)
         root = pydyf.Dictionary(
             {"Type": "/StructTreeRoot", "ParentTree": self.parent_tree.reference}
@@ -189,20 +192,28 @@ class StreamedPdf:
             )  # fmt: skip
             for element in elements:
                 self.structure["K"].append(element.reference)
-            self.parent_tree["Nums"].append(number)
-            # the page's marked contents, final: kept as the bytes they are written as
-            self.parent_tree["Nums"].append(
-                pydyf.Array([ref for _, ref in sorted(page_numbers.items())]).data
-            )
+            marked = pydyf.Array([ref for _, ref in sorted(page_numbers.items())])
+            leaf = self._parent_leaf(number, number, [number, marked])
             formulas = formula_pdf.formula_places(page._page_box, number)
             page._page_box = None  # drawn and tagged: the boxes can go
             self.pages.append(page)
-            self._seal(stream, formulas)
+            self._seal(stream, leaf, formulas)
 
-    def _seal(self, stream: Any, formulas: set[tuple[int, tuple[float, ...]]]) -> None:
+    def _parent_leaf(self, first: int, last: int, numbers: list[Any]) -> Any:
+        """A leaf of the structure's parent tree: keys ``first`` to ``last``."""
+        import pydyf
+
+        leaf = pydyf.Dictionary({
+            "Limits": pydyf.Array((first, last)), "Nums": pydyf.Array(numbers),
+        })  # fmt: skip
+        self.pdf.add_object(leaf)
+        self.parent_tree["Kids"].append(leaf.reference)
+        return leaf
+
+    def _seal(self, stream: Any, leaf: Any, formulas: set[tuple[int, tuple[float, ...]]]) -> None:
         """Keep the page just drawn as bytes: its content ``stream`` as its own, its
-        structure elements joined and compressed, the figures at the places of
-        ``formulas`` retagged first.
+        structure elements and its ``leaf`` of the parent tree joined and compressed, the
+        figures at the places of ``formulas`` retagged first.
 
         Annotations, page dictionaries and the rest stay objects: the end of the PDF still
         changes some of them.
@@ -216,7 +227,9 @@ class StreamedPdf:
             found = objects[index]
             if found is stream:
                 objects[index] = self.streams[-1] = _Sealed(index, found.data)
-            elif isinstance(found, pydyf.Dictionary) and found.get("Type") == "/StructElem":
+            elif found is leaf or (
+                isinstance(found, pydyf.Dictionary) and found.get("Type") == "/StructElem"
+            ):
                 elements.append((index, found.data))
                 objects[index] = STORED
         self.stored.add(elements)
@@ -266,11 +279,12 @@ class StreamedPdf:
                 names.append(anchor[1])
             pdf.catalog.setdefault("Names", pydyf.Dictionary())
             pdf.catalog["Names"]["Dests"] = pydyf.Dictionary({"Names": names})
-        start = len(self.pages)
+        start, links = len(self.pages), []
         for i, (reference, annotation) in enumerate(self.annotations, start=start):
-            self.parent_tree["Nums"].append(i)
-            self.parent_tree["Nums"].append(reference)
+            links += [i, reference]
             annotation["StructParent"] = i
+        if links:
+            self._parent_leaf(start, start + len(self.annotations) - 1, links)
         pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
         pdf.catalog["MarkInfo"] = pydyf.Dictionary({"Marked": "true"})
         pdf.catalog.setdefault("Lang", pydyf.String())
@@ -311,31 +325,31 @@ class _Sealed:
 
 
 class _Stored:
-    """The PDF objects kept as bytes, batch by batch: each batch's joined and compressed
-    (zlib's fastest level: structure elements shrink about eightfold), their numbers and
-    where each ends in the batch's bytes in compact arrays. A 1,000-card deck's quarter of a
-    million structure elements take a few megabytes instead of some sixty."""
+    """PDF objects kept as bytes, a page at a time: each page's joined and compressed
+    (zlib's fastest level: structure elements shrink about sevenfold), their numbers and
+    where each ends in the page's bytes in compact arrays. The 50,000 structure elements of
+    a 1,000-card deck take 0.5 MB (3.5 MB of PDF; some 25 MB as dictionaries)."""
 
     def __init__(self) -> None:
-        self.batches: list[tuple[bytes, array[int], array[int]]] = []
+        self.parts: list[tuple[bytes, array[int], array[int]]] = []
 
     def add(self, objects: list[tuple[int, bytes]]) -> None:
-        """Keep ``objects`` (number, bytes), numbered in increasing order and after every
-        object kept before."""
+        """Keep ``objects`` (number, bytes), in increasing order of number, each after
+        every object kept before."""
         if not objects:
             return
-        numbers, ends = array("q", (number for number, _ in objects)), array("q")
+        numbers, ends = array("L", (number for number, _ in objects)), array("L")
         end = 0
         for _, data in objects:
             end += len(data)
             ends.append(end)
         blob = zlib.compress(b"".join(data for _, data in objects), 1)
-        self.batches.append((blob, numbers, ends))
+        self.parts.append((blob, numbers, ends))
 
     def __iter__(self) -> Iterator[tuple[int, bytes]]:
-        """Every object kept, (number, bytes), in increasing order: one batch unpacked at a
+        """Every object kept, (number, bytes), in increasing order: one page unpacked at a
         time."""
-        for blob, numbers, ends in self.batches:
+        for blob, numbers, ends in self.parts:
             joined = memoryview(zlib.decompress(blob))
             start = 0
             for number, end in zip(numbers, ends, strict=True):
@@ -343,7 +357,7 @@ class _Stored:
                 start = end
 
     def __len__(self) -> int:
-        return sum(len(numbers) for _, numbers, _ in self.batches)
+        return sum(len(numbers) for _, numbers, _ in self.parts)
 
 
 class _StoredObject:
@@ -360,7 +374,7 @@ def write(
     pdf: Any, output: BinaryIO, version: Any, identifier: Any, compress: bool, stored: _Stored
 ) -> None:
     """Write ``pdf`` to ``output``, byte for byte as pydyf's ``PDF.write`` would, taking the
-    objects that are :data:`STORED` from ``stored``, one batch at a time.
+    objects that are :data:`STORED` from ``stored``, one page at a time.
 
     Unlike ``PDF.write``, the bytes of each object are made once, the file identifier is
     hashed as the objects go by instead of from a copy of all their bytes, and the object
@@ -375,7 +389,9 @@ def write(
     if pdf.info:
         pdf.add_object(pdf.info)
     objects = pdf.objects
-    offsets = array("q", bytes(8 * (len(objects) + 2)))  # with the two streams to come
+    offsets = array(
+        "L", bytes(array("L").itemsize * (len(objects) + 2))
+    )  # with the two streams to come
     position = 0
 
     def line(content: bytes) -> None:
@@ -387,11 +403,12 @@ def write(
         offsets[number] = position
         line(b"%d %d obj\n%s\nendobj" % (number, generation, data))
 
-    def every() -> Iterator[tuple[int, Any, bytes]]:
-        """(number, object, bytes) of each object in use, in order."""
+    def every(compressible: bool = False) -> Iterator[tuple[int, Any, bytes]]:
+        """(number, object, bytes) of each object in use, in order; of those that can go
+        into an object stream only, if ``compressible``."""
         kept = iter(stored)
         for number, found in enumerate(objects):
-            if found.free == "f":
+            if found.free == "f" or (compressible and not found.compressible):
                 continue
             if found is STORED:
                 kept_number, data = next(kept)
@@ -404,37 +421,28 @@ def write(
     line(b"%\xf0\x9f\x96\xa4")
     digest = hashlib.md5(usedforsecurity=False)  # pydyf's file identifier
     if version >= b"1.5" and compress:
-        # Objects that cannot be compressed first, then one object stream for the others.
-        compressed, lengths, kept = array("q"), array("q"), dict[int, bytes]()
+        # Objects that cannot be compressed first, then one object stream for the others,
+        # headed by the number and offset of each: the stream's objects are read twice
+        # (once for their lengths) rather than kept.
+        head, start, count = bytearray(), 0, 0
         for number, found, data in every():
             digest.update(data)
             if found.compressible:
-                compressed.append(number)
-                lengths.append(len(data))
-                if found is not STORED:
-                    kept[number] = data
+                head += b"%d %d " % (number, start)
+                start += len(data) + 1
+                count += 1
             else:
                 indirect(number, found.generation, data)
-        head, start = bytearray(), 0  # "number offset" of each object in the stream
-        for number, length in zip(compressed, lengths, strict=True):
-            head += b"%d %d " % (number, start)
-            start += length + 1
-        del head[-1:], lengths
+        del head[-1:]
+        first = len(head) + 1
         packer = zlib.compressobj(level=9)
-        chunks = [packer.compress(bytes(head))]
-        elements = iter(stored)
-        for number in compressed:
-            if objects[number] is STORED:
-                kept_number, data = next(elements)
-                assert kept_number == number, (kept_number, number)
-            else:
-                data = kept.pop(number)
-            chunks.append(packer.compress(b"\n" + data))
-        chunks.append(packer.flush())
-        packed = b"".join(chunks)
-        del chunks, kept
+        packed = bytearray(packer.compress(bytes(head)))
+        del head
+        for _, _, data in every(compressible=True):
+            packed += packer.compress(b"\n" + data)
+        packed += packer.flush()
         extra = pydyf.Dictionary({
-            "Type": "/ObjStm", "N": len(compressed), "First": len(head) + 1,
+            "Type": "/ObjStm", "N": count, "First": first,
             "Filter": "/FlateDecode", "Length": len(packed),
         })  # fmt: skip
         object_stream = _Sealed(
@@ -445,7 +453,7 @@ def write(
         digest.update(object_stream.data)
         indirect(object_stream.number, 0, object_stream.data)
         # The cross-reference stream, its own entry last.
-        most = max(max(found.generation for found in objects), len(compressed))
+        most = max(max(found.generation for found in objects), count)
         sizes = (1, ceil(log(position + 1, 256)), ceil(log(most + 1, 256)))
         table, index = bytearray(), 0
 
