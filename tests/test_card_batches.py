@@ -141,6 +141,27 @@ def test_batches_make_one_tagged_pdf_with_each_font_once(built: dict[str, Path])
     assert reader.metadata == one.metadata and reader.metadata.title == "Paquet — Fiches"
 
 
+def test_batches_map_every_marked_content_and_link_through_a_parent_tree_of_leaves(
+    built: dict[str, Path],
+) -> None:
+    """A long deck's parent tree has a leaf a page (and one for the links): every page's
+    marked contents and every link reach their structure elements through it."""
+    from pdfcheck import _parent_tree, ua_problems
+
+    reader = PdfReader(built["batched"])
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"].get_object()
+    limits = [list(kid.get_object()["/Limits"]) for kid in tree["/Kids"]]
+    assert limits[:6] == [[n, n] for n in range(6)] and limits[6][0] == 6  # 6 pages, links
+    problems = ua_problems(built["batched"])
+    assert not [p for p in problems if "marked content" in p or "structure tree" in p]
+    parents = _parent_tree(reader)
+    links = [a.get_object() for page in reader.pages for a in page.get("/Annots", ())]
+    assert links and all(
+        parents[int(link["/StructParent"])].get_object()["/S"] == "/Link" for link in links
+    )
+    assert _parent_tree(PdfReader(built["one"])).keys() == parents.keys()
+
+
 def _structure_kinds(element: object, depth: int = 0) -> set[str]:
     found: set[str] = set()
     if isinstance(element, dict) and "/S" in element:
