@@ -404,7 +404,7 @@ class _Fitter:
         """
         if layout.size >= MAX_SIZE:
             count = len(self.items) - len(self.dropped)
-            certain = count < 2 or _spread(self, layout, count, 1 + 2 * DOUBT) >= MAX_SPREAD
+            certain = self.certain_spread(layout, count) is not None
             return layout if layout.columns == 1 and certain else None
         if layout.columns == 1:
             return layout
@@ -421,6 +421,17 @@ class _Fitter:
         if any(fill(self.basis(b), b, self.page, -CLEAR * height).fits for b in better):
             return None
         return layout
+
+    def certain_spread(self, layout: Layout, count: int) -> float | None:
+        """The spread between ``count`` items at the largest type that no measurement
+        could change: none for a single item, the most there is for content far shorter
+        than the page (by the estimate, with the content taller by twice the doubt); None
+        when only a measurement can tell."""
+        if count < 2:
+            return 0.0
+        if _spread(self, layout, count, 1 + 2 * DOUBT) >= MAX_SPREAD:
+            return MAX_SPREAD
+        return None
 
     def worth_measuring(self, layout: Layout) -> Layout | None:
         """What to measure before laying out ``layout`` on the real page: ``layout`` itself
@@ -487,9 +498,10 @@ def fit_summary(
         if page_first is not None:  # the real page is the measurement, and maybe the sheet
             choice, key = page_first, (page_first.size, page_first.form)
         layout = replace(choice)
-        layout.spread = _spread(fitter, layout, len(kept))
+        certain = None
         if page_first is not None and layout.size >= MAX_SIZE:
-            layout.spread = MAX_SPREAD if len(kept) > 1 else 0.0  # none for a single item
+            certain = fitter.certain_spread(layout, len(kept))
+        layout.spread = _spread(fitter, layout, len(kept)) if certain is None else certain
         rendered, measured = verify([items[i] for i in kept], layout)
         fitter.passes += 1
         if page_first is not None and layout.spread:  # the spread its own boxes call for?
