@@ -105,8 +105,8 @@ class StreamedPdf:
         })  # fmt: skip
         pdf.add_object(self.resources)
         # The structure tree, as WeasyPrint's add_tags makes it, filled page by page.
-        # A number tree with a leaf a page, each leaf final once its page is drawn (a long
-        # deck's single list of a quarter of a million references took megabytes to write).
+        # A number tree with a leaf a page, each leaf final once its page is drawn, rather
+        # than one list of every marked content of the deck (megabytes to write at once).
         self.parent_tree = pydyf.Dictionary({"Kids": pydyf.Array()})
         pdf.add_object(self.parent_tree)
         root = pydyf.Dictionary(
