@@ -77,6 +77,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         patch.setattr(flashcards, "BATCH_PAGES", 2)
         said["theme"] = run(*common, "--out", "theme", "--templates", "theme")
+        patch.setattr(flashcards, "show_whole_lines", lambda rendered, _: rendered)
+        patch.setattr(flashcards, "BATCH_PAGES", 40)  # one layout, as "one"
+        run(*common, "--out", "uncut")
         patch.setattr(pdf, "engine_known", lambda: False)
         said["unknown"] = run(*common, "--out", "unknown")
     paths = {
@@ -90,6 +93,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "unknown",
             "unsealed",
             "pdfa-unsealed",
+            "uncut",
         )
     }
     paths["theme"] = root / "theme/deck/flashcards.pdf"
@@ -217,8 +221,9 @@ def test_faces_put_into_the_first_pass_are_the_bytes_of_a_full_relayout(
 def test_another_weasyprint_release_lays_every_page_out_again_with_the_same_result(
     built: dict[str, Path],
 ) -> None:
-    # no box put back, no batch: the safe path gives the same sheets
-    assert built["unknown"].read_bytes() == built["one"].read_bytes()
+    # no box put back, no batch, clipped faces cut where the box's edge falls: the safe
+    # path gives the same sheets
+    assert built["unknown"].read_bytes() == built["uncut"].read_bytes()
 
 
 def test_a_measured_fill_proves_a_step_larger_cannot_fit() -> None:
@@ -401,3 +406,29 @@ def test_the_pdf_writer_writes_pydyfs_bytes_with_objects_kept_apart(
     card_pdf.write(document, written, version, identifier, compress, stored)
     assert written.getvalue() == expected.getvalue()
     assert PdfReader(io.BytesIO(written.getvalue())).pages[0].mediabox.width == 9
+
+
+def _clipped_lines_below_text(path: Path) -> list[str]:
+    """Characters of the faces shown clipped that reach below their text's box, which ends
+    1.5 mm above the top of the "text cut" mark (the tags beside it on its line left out):
+    a line cut through by the box's edge, or text hidden under the mark (drawn, clipped
+    away, but still in the PDF's text)."""
+    gap = 1.5 * 72 / 25.4
+    found = []
+    with pdfplumber.open(path) as document:
+        for page in document.pages:
+            for mark in (c for c in page.chars if c["text"] == "✂"):
+                found += [
+                    c["text"] for c in page.chars
+                    if "Bold" not in c["fontname"] and abs(c["x0"] - mark["x0"]) < 130
+                    and 2 < mark["top"] - c["top"] < 250 and c["bottom"] > mark["top"] - gap
+                ]  # fmt: skip
+    return found
+
+
+def test_a_card_shown_clipped_ends_on_a_whole_line(built: dict[str, Path]) -> None:
+    """A face that does not fit at the smallest size shows the lines that fit whole, and
+    the text it cannot show is not in the PDF (nor read out, nor found by a search)."""
+    assert _clipped_lines_below_text(built["one"]) == []
+    assert _clipped_lines_below_text(built["batched"]) == []
+    assert len(_clipped_lines_below_text(built["uncut"])) > 100  # the box's edge alone

@@ -300,3 +300,49 @@ def _uncut_share(text: Any) -> float:
     )
     whole = len(_SPACE.sub("", "".join(text.element.itertext())))
     return max(1.0, whole / laid) if laid else 1.0
+
+
+def show_whole_lines(rendered: pdf.Rendered, face_ids: set[str]) -> pdf.Rendered:
+    """``rendered`` with the text of the faces ``face_ids``, shown clipped, ending on the
+    last line that fits whole in its box: the lines below, cut through by the box's edge
+    or hidden, are taken out of the pages, so a line is never printed cut in half and
+    the text the card cannot show is neither read out nor found by a search. The first
+    line stays, whatever its height.
+
+    Needs WeasyPrint's boxes as checked (:func:`pdf.engine_known`); else ``rendered`` as
+    it is: the box's edge cuts the text where it falls.
+    """
+    document = rendered.document
+    if not face_ids or document is None or not pdf.engine_known():
+        return rendered
+    touched = set()
+    for number, face_id, body in pdf.marked_boxes(document, FIT_ATTRIBUTE):
+        if face_id in face_ids:
+            bottom = body.padding_box_y() + body.padding_height()
+            _keep_above(body, bottom, first=[True])
+            touched.add(number)
+    pages = [
+        _page(page._page_box) if number in touched else page
+        for number, page in enumerate(document.pages)
+    ]  # links and anchors of the lines taken out go with them
+    return replace(rendered, document=document.copy(pages))
+
+
+def _keep_above(box: Any, bottom: float, first: list[bool]) -> None:
+    """Take out of ``box`` the lines that end below ``bottom`` and the boxes that start
+    below it; ``first`` is true until the first line is met (kept)."""
+    from weasyprint.formatting_structure import boxes
+
+    kept = []
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.LineBox):
+            if child.position_y + child.height > bottom + 0.01 and not first[0]:
+                break
+            first[0] = False
+        elif child.position_y >= bottom and not first[0]:
+            break
+        else:
+            _keep_above(child, bottom, first)
+        kept.append(child)
+    if isinstance(box, boxes.ParentBox):
+        box.children = kept

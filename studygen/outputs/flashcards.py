@@ -24,7 +24,7 @@ from studygen.outputs.card_geometry import (
     resolve_layout,
 )
 from studygen.outputs.card_options import parse_selection
-from studygen.outputs.card_passes import Passes
+from studygen.outputs.card_passes import Passes, show_whole_lines
 from studygen.outputs.card_pdf import StreamedPdf
 from studygen.outputs.face_fit import fit_faces
 from studygen.templating import common_context
@@ -210,6 +210,7 @@ def lay_out_sheets(job: Job, plan: Plan | None = None) -> Sheets:
     passes = Passes(job, plan, faces, least, laid_out)
     fit = fit_faces(defaults, least, passes.measure, pictured=passes.pictured)
     rendered, whole = passes.sheets(defaults, fit.sizes, set(fit.overflowing))
+    rendered = show_whole_lines(rendered, set(fit.overflowing))
     sizes = {faces[face_id]: size for face_id, size in fit.sizes.items()}
     clipped = sorted(faces[face_id] for face_id in fit.overflowing)
     return Sheets(rendered, plan, fit.full_passes + whole, passes.partial, sizes, clipped)
