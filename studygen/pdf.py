@@ -375,10 +375,11 @@ def write(
     are tagged as Formula elements, with their TeX as alternate text (``formulas=False``:
     the page has none, and its boxes are not searched for them).
     """
-    from studygen import pdf_writing
+    from studygen import pdf_tags, pdf_writing
     from studygen.formula_pdf import tag_formulas
 
     pdf_writing.install()  # pydyf's costs that grow with the document, without changing a byte
+    pdf_tags.install()  # structure elements written in fewer steps, the same bytes
     with collector.tuned():
         pdf = document.write_pdf(
             pdf_identifier=identifier,
