@@ -125,3 +125,15 @@ def _inflate(zlib: object, stream: bytes) -> bytes:
         return module.decompress(stream.strip(b"\r\n"))
     except module.error:
         return b""
+
+
+def test_another_weasyprint_keeps_its_own_tagging(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pydyf
+    from weasyprint.pdf import tags
+
+    with pdf_tags.stock():
+        monkeypatch.setattr(pdf_tags, "_installed", {})
+        monkeypatch.setattr(pdf, "engine_known", lambda: False)
+        pdf_tags.install()
+        assert tags.pydyf is pydyf
+        assert not pdf_tags._installed

@@ -112,3 +112,13 @@ def test_a_stylesheet_that_fetches_a_file_is_parsed_for_every_build(tmp_path: Pa
 def _uncompressed(data: bytes) -> bytes:
     reader = PdfReader(BytesIO(data))
     return b"".join(page.get_contents().get_data() for page in reader.pages)  # type: ignore[union-attr]
+
+
+def test_with_another_weasyprint_every_build_parses_its_stylesheets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "engine_known", lambda: False)
+    sheet = tmp_path / "page.css"
+    sheet.write_text("@page { size: 100mm 150mm }\n", encoding="utf-8")
+    assert pdf.Engine().stylesheet(sheet) is not pdf.Engine().stylesheet(sheet)
+    assert _page_size(_pdf(tmp_path, sheet)) == (283, 425)
