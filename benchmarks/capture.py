@@ -78,6 +78,11 @@ def capturing() -> Iterator[Captured]:
     import weasyprint
     from weasyprint.document import Document
 
+    # studygen keeps stylesheets parsed in one build for the next ones in the same process:
+    # forgotten here, each is parsed again while the block runs, and recorded for the floor.
+    from studygen.pdf import forget_stylesheets
+
+    forget_stylesheets()
     captured = Captured()
     originals = {
         (weasyprint.HTML, "__init__"): weasyprint.HTML.__init__,

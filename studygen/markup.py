@@ -45,25 +45,42 @@ NBHY = "\u2011"  # non-breaking hyphen
 
 def no_break_inversions(text: str) -> str:
     """``aide-t-elle`` → ``aide‑t‑elle``: a line never ends inside a verb–pronoun inversion."""
+    if "-" not in text:  # the pattern starts with a look-behind: searched at every character
+        return text
     return _FR_INVERSION.sub(lambda m: NBHY + (f"t{NBHY}" if m.group(1) else ""), text)
 
 
 def french_spacing(text: str, glued_start: bool = False) -> str:
     """Narrow no-break spaces before ``; : ! ?`` and inside « guillemets », as French requires."""
-    text = _FR_SPACE_BEFORE.sub(NNBSP + r"\1", text)
-    text = _FR_GLUED_BEFORE.sub(NNBSP + r"\1", text)
-    text = _FR_GLUED_COLON.sub(NNBSP + ":", text)
-    if glued_start and text[:1] in (";", "!", "?"):
-        text = NNBSP + text
-    text = _FR_OPEN_GUILLEMET.sub("«" + NNBSP, text)
-    text = _FR_CLOSE_GUILLEMET.sub(NNBSP + "»", text)
+    # Each pattern needs its sign: most text has none, and is not searched for them.
+    colon = ":" in text
+    if colon or ";" in text or "!" in text or "?" in text:
+        text = _FR_SPACE_BEFORE.sub(NNBSP + r"\1", text)
+        text = _FR_GLUED_BEFORE.sub(NNBSP + r"\1", text)
+        if colon:
+            text = _FR_GLUED_COLON.sub(NNBSP + ":", text)
+        if glued_start and text[:1] in (";", "!", "?"):
+            text = NNBSP + text
+    if "«" in text:
+        text = _FR_OPEN_GUILLEMET.sub("«" + NNBSP, text)
+    if "»" in text:
+        text = _FR_CLOSE_GUILLEMET.sub(NNBSP + "»", text)
     return text
 
 
 def no_break_pairs(text: str) -> str:
     """Keep ``p. 3``, ``fig. 2`` and ``10 mg`` together on one line."""
-    text = _ABBREVIATION_NUMBER.sub(lambda m: m.group(0).rstrip(" ") + NBSP, text)
+    if "." in text:
+        text = _ABBREVIATION_NUMBER.sub(lambda m: m.group(0).rstrip(" ") + NBSP, text)
     return _NUMBER_UNIT.sub(r"\1" + NNBSP + r"\2", text)
+
+
+def _addresses(text: str) -> tuple[list[str], list[str]]:
+    """The text between the addresses of ``text``, and the addresses (each has ``:`` or
+    ``www.``; text with neither is not searched)."""
+    if ":" not in text and "www." not in text:
+        return [text], []
+    return _URL.split(text), _URL.findall(text)
 
 
 def _typography_rule(lang: str):  # type: ignore[no-untyped-def]
@@ -86,8 +103,7 @@ def _typography_rule(lang: str):  # type: ignore[no-untyped-def]
                     in_autolink = False
                 elif child.type == "text" and not in_autolink:
                     glued = previous is not None and previous.type not in ("softbreak", "hardbreak")
-                    parts = _URL.split(child.content)
-                    urls = _URL.findall(child.content)
+                    parts, urls = _addresses(child.content)
                     out = [typeset(parts[0], glued)]
                     for url, part in zip(urls, parts[1:], strict=True):
                         out += [url, typeset(part, True)]

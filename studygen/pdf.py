@@ -265,14 +265,7 @@ class Engine:
         """
         key = (path, tuple(roots))
         if key not in self._sheets:
-            import weasyprint
-
-            fetcher = confined_fetcher([path.parent, *roots])
-            with captured_warnings() as warnings:
-                css = weasyprint.CSS(
-                    filename=str(path), url_fetcher=fetcher, font_config=self.font_config
-                )
-            self._sheets[key] = Sheet(css, list(warnings), list(fetcher.refusals))
+            self._sheets[key] = _parsed(path, tuple(roots), self.font_config)
         return self._sheets[key]
 
 
@@ -283,6 +276,65 @@ class Sheet:
     css: Any
     warnings: list[str]
     refusals: list[tuple[str, str]]
+
+
+# Stylesheets kept from one build to the next in a process (``watch``, a preview): by file,
+# with the bytes they were parsed from. Only a sheet whose parsing fetched nothing and gave
+# the font configuration no @font-face: the parsed rules then depend on its bytes alone.
+_kept: dict[tuple[Path, tuple[Path, ...]], tuple[bytes, Sheet]] = {}
+MAX_KEPT_SHEETS = 32
+
+
+def _parsed(path: Path, roots: tuple[Path, ...], font_config: Any) -> Sheet:
+    """``path`` parsed, or the sheet parsed earlier in this process from the same bytes."""
+    import weasyprint
+
+    data = _bytes(path) if engine_known() else None  # the release checked to share them
+    key = (path, roots)
+    kept = _kept.get(key)
+    if data is not None and kept is not None and kept[0] == data:
+        return kept[1]
+    fetcher = confined_fetcher([path.parent, *roots])
+    fonts = _FontFaces(font_config) if data is not None else None
+    with captured_warnings() as warnings:
+        css = weasyprint.CSS(
+            filename=str(path), url_fetcher=fetcher, font_config=fonts or font_config
+        )
+    sheet = Sheet(css, list(warnings), list(fetcher.refusals))
+    if (
+        data is not None
+        and fonts is not None
+        and not (fonts.faces or fetcher.served or fetcher.refusals)
+        and _bytes(path) == data  # not rewritten while it was parsed
+    ):
+        if key not in _kept and len(_kept) >= MAX_KEPT_SHEETS:
+            _kept.pop(next(iter(_kept)))
+        _kept[key] = (data, sheet)
+    return sheet
+
+
+def _bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None  # WeasyPrint reports it
+
+
+def forget_stylesheets() -> None:
+    """Parse every stylesheet again from now on (tests, benchmarks)."""
+    _kept.clear()
+
+
+class _FontFaces:
+    """A font configuration that counts the @font-face rules a stylesheet gives it."""
+
+    def __init__(self, font_config: Any) -> None:
+        self.font_config = font_config
+        self.faces = 0
+
+    def add_font_face(self, *args: Any, **kwargs: Any) -> Any:
+        self.faces += 1
+        return self.font_config.add_font_face(*args, **kwargs)
 
 
 def layout(
@@ -323,10 +375,11 @@ def write(
     are tagged as Formula elements, with their TeX as alternate text (``formulas=False``:
     the page has none, and its boxes are not searched for them).
     """
-    from studygen import pdf_writing
+    from studygen import pdf_tags, pdf_writing
     from studygen.formula_pdf import tag_formulas
 
     pdf_writing.install()  # pydyf's costs that grow with the document, without changing a byte
+    pdf_tags.install()  # structure elements written in fewer steps, the same bytes
     with collector.tuned():
         pdf = document.write_pdf(
             pdf_identifier=identifier,

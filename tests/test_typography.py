@@ -107,3 +107,33 @@ def test_corner_marks_on_an_edge_to_edge_layout_become_lines(
         guides = [r for r in front.rects if min(r["width"], r["height"]) < 1.5]
         guides += list(front.lines)
     assert len(guides) >= 3  # one line between the columns, three between the four rows
+
+
+def test_typography_skips_only_text_its_patterns_cannot_match() -> None:
+    """Text without a pattern's sign is left unsearched; the result is what every pattern
+    applied to every text gives."""
+    import random
+
+    from studygen import markup
+
+    def unchecked(text: str, glued: bool) -> str:
+        text = markup._ABBREVIATION_NUMBER.sub(lambda m: m.group(0).rstrip(" ") + "\u00a0", text)
+        text = markup._NUMBER_UNIT.sub(r"\1" + markup.NNBSP + r"\2", text)
+        text = markup._FR_SPACE_BEFORE.sub(markup.NNBSP + r"\1", text)
+        text = markup._FR_GLUED_BEFORE.sub(markup.NNBSP + r"\1", text)
+        text = markup._FR_GLUED_COLON.sub(markup.NNBSP + ":", text)
+        if glued and text[:1] in (";", "!", "?"):
+            text = markup.NNBSP + text
+        text = markup._FR_OPEN_GUILLEMET.sub("«" + markup.NNBSP, text)
+        text = markup._FR_CLOSE_GUILLEMET.sub(markup.NNBSP + "»", text)
+        return markup._FR_INVERSION.sub(lambda m: NBHY + (f"t{NBHY}" if m.group(1) else ""), text)
+
+    pieces = [*"ab tT-:;!?«»., 05\u00a0\u202f", "p. ", "fig. ", " mg", "-t-elle", "-on", "’", ")"]
+    pieces += ["https://exemple.org/a?b=1", "www.exemple.fr", "mailto:a@b.fr", " : ", "%;"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 24)))
+        glued = rng.random() < 0.5
+        fast = markup.no_break_inversions(markup.french_spacing(markup.no_break_pairs(text), glued))
+        assert fast == unchecked(text, glued), text
+        assert markup._addresses(text) == (markup._URL.split(text), markup._URL.findall(text))

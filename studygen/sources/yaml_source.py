@@ -123,7 +123,7 @@ def _fast(text: str) -> YamlResult | None:
     yaml = YAML(typ="safe", pure=False)
     if yaml.Parser is ruamel.yaml.parser.Parser:  # ruamel.yaml.clib is not installed
         return None
-    if _YAML_11_BREAKS.search(text) or _ANCHOR.search(text):
+    if _YAML_11_BREAKS.search(text) or ("&" in text and _ANCHOR.search(text)):
         return None
     try:
         root = yaml.compose(text)
