@@ -128,6 +128,7 @@ def handout_vs_bare(rounds: int = 5) -> dict[str, dict[str, Any]]:
             html, base, sheets = caught[0]
 
             def studygen(s: Path = source, o: BuildOptions = options) -> float:
+                pdf.forget_stylesheets()  # a build of its own, as the command line's
                 return cpu_seconds(lambda: build([s], o))
 
             def bare(tags: bool, h: str = html, b: Path = base, c: list[Path] = sheets) -> float:

@@ -30,6 +30,10 @@ def make(path: Path, name: str, options: BuildOptions) -> Callable[[], object]:
     """What a build does for one output of one source, writing aside: read, lay out, PDF."""
 
     def run() -> None:
+        # A build as the command line makes it, in a process of its own: no stylesheet kept
+        # parsed from an earlier round (``watch`` and previews keep them; bare WeasyPrint
+        # parses them every round too).
+        pdf.forget_stylesheets()
         source = load_source(path)
         made = outputs.get(name).make(Job(name, source, options, pdf.Engine()))
         if not isinstance(made, Made):
