@@ -176,16 +176,10 @@ class Passes:
         assert self.first is not None
         for _, placeholder, box in places:
             placeholder.set_laid_out_box(box)
-        document = self.first.document
-        touched = {number for number, _, _ in places}
-        pages = [
-            _page(page._page_box) if number in touched else page
-            for number, page in enumerate(document.pages)
-        ]
         rendered = self.first
         for said in self.said:
             rendered = pdf.spliced(rendered, said, rendered.document)
-        return replace(rendered, document=document.copy(pages))
+        return _remade(rendered, {number for number, _, _ in places})
 
     def _state(self, face_id: str) -> tuple[float, bool]:
         kept = self.kept[face_id]
@@ -242,11 +236,17 @@ def card_boxes(document: Any) -> Iterator[tuple[str, Any]]:
             yield face_id, placeholder._box
 
 
-def _page(page_box: Any) -> Any:
-    """A page made again from its box, so its links follow the boxes put in."""
+def _remade(rendered: pdf.Rendered, touched: set[int]) -> pdf.Rendered:
+    """``rendered`` with the pages numbered ``touched``, whose boxes were changed, made
+    again from their boxes, so their links and anchors follow the boxes."""
     from weasyprint.document import Page
 
-    return Page(page_box)
+    document = rendered.document
+    pages = [
+        Page(page._page_box) if number in touched else page
+        for number, page in enumerate(document.pages)
+    ]
+    return replace(rendered, document=document.copy(pages))
 
 
 def fill_ratios(document: Any) -> dict[str, tuple[float, bool]]:
@@ -318,31 +318,28 @@ def show_whole_lines(rendered: pdf.Rendered, face_ids: set[str]) -> pdf.Rendered
     touched = set()
     for number, face_id, body in pdf.marked_boxes(document, FIT_ATTRIBUTE):
         if face_id in face_ids:
-            bottom = body.padding_box_y() + body.padding_height()
-            _keep_above(body, bottom, first=[True])
+            _keep_above(body, body.padding_box_y() + body.padding_height(), first=True)
             touched.add(number)
-    pages = [
-        _page(page._page_box) if number in touched else page
-        for number, page in enumerate(document.pages)
-    ]  # links and anchors of the lines taken out go with them
-    return replace(rendered, document=document.copy(pages))
+    return _remade(rendered, touched)  # the links of the lines taken out go with them
 
 
-def _keep_above(box: Any, bottom: float, first: list[bool]) -> None:
+def _keep_above(box: Any, bottom: float, first: bool) -> bool:
     """Take out of ``box`` the lines that end below ``bottom`` and the boxes that start
-    below it; ``first`` is true until the first line is met (kept)."""
+    below it, unless ``first`` (no line met yet: the first line stays). Whether no line
+    was met yet, after ``box``."""
     from weasyprint.formatting_structure import boxes
 
     kept = []
     for child in getattr(box, "children", ()):
         if isinstance(child, boxes.LineBox):
-            if child.position_y + child.height > bottom + 0.01 and not first[0]:
+            if child.position_y + child.height > bottom + 0.01 and not first:
                 break
-            first[0] = False
-        elif child.position_y >= bottom and not first[0]:
+            first = False
+        elif child.position_y >= bottom and not first:
             break
         else:
-            _keep_above(child, bottom, first)
+            first = _keep_above(child, bottom, first)
         kept.append(child)
     if isinstance(box, boxes.ParentBox):
         box.children = kept
+    return first

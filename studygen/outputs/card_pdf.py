@@ -312,16 +312,12 @@ class _Sealed:
     """A finished stream of the PDF, as bytes: what a PDF writer reads of an object, in
     slots, so a deck's pages take little room and pin no memory of their batch."""
 
-    __slots__ = ("data", "number", "offset")
+    __slots__ = ("data", "number")
 
     generation, free, compressible = 0, "n", False  # streams are never in an object stream
 
     def __init__(self, number: int, data: bytes) -> None:
-        self.number, self.data, self.offset = number, data, 0
-
-    @property
-    def indirect(self) -> bytes:
-        return b"%d 0 obj\n%s\nendobj" % (self.number, self.data)
+        self.number, self.data = number, data
 
 
 class _Stored:
@@ -389,9 +385,7 @@ def write(
     if pdf.info:
         pdf.add_object(pdf.info)
     objects = pdf.objects
-    offsets = array(
-        "L", bytes(array("L").itemsize * (len(objects) + 2))
-    )  # with the two streams to come
+    offsets = array("L", [0]) * (len(objects) + 2)  # and the two streams to come
     position = 0
 
     def line(content: bytes) -> None:
@@ -402,6 +396,13 @@ def write(
     def indirect(number: int, generation: int, data: bytes) -> None:
         offsets[number] = position
         line(b"%d %d obj\n%s\nendobj" % (number, generation, data))
+
+    def identifiers() -> tuple[bytes, bytes]:
+        """The file identifier's two halves: the one given (or the hash), the hash of every
+        object's bytes (read by now)."""
+        hashed = digest.hexdigest().encode()
+        first = hashed if identifier is True else identifier
+        return pydyf.String(first).data, pydyf.String(hashed).data
 
     def every(compressible: bool = False) -> Iterator[tuple[int, Any, bytes]]:
         """(number, object, bytes) of each object in use, in order; of those that can go
@@ -476,11 +477,7 @@ def write(
         if pdf.info:
             extra["Info"] = pdf.info.reference
         if identifier:
-            hashed = digest.hexdigest().encode()
-            extra["ID"] = pydyf.Array((
-                pydyf.String(hashed if identifier is True else identifier).data,
-                pydyf.String(hashed).data,
-            ))  # fmt: skip
+            extra["ID"] = pydyf.Array(identifiers())
         xref_stream = pydyf.Stream([bytes(table)], extra, compress)
         pdf.add_object(xref_stream)
         xref_position = position
@@ -501,11 +498,7 @@ def write(
         if pdf.info:
             line(b"/Info " + pdf.info.reference)
         if identifier:
-            hashed = digest.hexdigest().encode()
-            line(
-                b"/ID [" + pydyf.String(hashed if identifier is True else identifier).data
-                + b" " + pydyf.String(hashed).data + b"]"
-            )  # fmt: skip
+            line(b"/ID [%s %s]" % identifiers())
         line(b">>")
     line(b"startxref")
     line(b"%d" % xref_position)

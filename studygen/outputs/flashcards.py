@@ -209,8 +209,9 @@ def lay_out_sheets(job: Job, plan: Plan | None = None) -> Sheets:
 
     passes = Passes(job, plan, faces, least, laid_out)
     fit = fit_faces(defaults, least, passes.measure, pictured=passes.pictured)
-    rendered, whole = passes.sheets(defaults, fit.sizes, set(fit.overflowing))
-    rendered = show_whole_lines(rendered, set(fit.overflowing))
+    overflowing = set(fit.overflowing)
+    rendered, whole = passes.sheets(defaults, fit.sizes, overflowing)
+    rendered = show_whole_lines(rendered, overflowing)
     sizes = {faces[face_id]: size for face_id, size in fit.sizes.items()}
     clipped = sorted(faces[face_id] for face_id in fit.overflowing)
     return Sheets(rendered, plan, fit.full_passes + whole, passes.partial, sizes, clipped)
