@@ -4,7 +4,8 @@ WeasyPrint 70 makes a PDF dictionary for every structure element (about 2,000 fo
 8-page handout) and pydyf turns each into bytes twice: once for the PDF, once more to hash
 every object for the file identifier. Here WeasyPrint's tagging (``weasyprint.pdf.tags``)
 makes them of two subclasses of pydyf's dictionary and array that write each value by its
-type, and, while a PDF is written, give the bytes of the first time again. The bytes are
+type, and, while a PDF is written, give the bytes of the first time again (the cache of
+``pdf_writing``, which ``pdf.write`` installs first). The bytes are
 pydyf's (``tests/test_pdf_tags.py`` writes varied documents both ways).
 
 Only with the WeasyPrint release whose tagging was checked (:func:`pdf.engine_known`);
@@ -18,8 +19,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-# While a PDF is written: the bytes of each structure element (with it, so no id is reused).
-_written: dict[int, tuple[Any, bytes]] | None = None
 _installed: dict[str, Any] = {}
 
 
@@ -36,19 +35,8 @@ def install() -> None:
         return
     dictionary, array, to_bytes = _classes(pydyf)
     shim = types.SimpleNamespace(Dictionary=dictionary, Array=array, String=pydyf.String)
-    write = pydyf.PDF.write
-
-    def write_once(self: Any, *args: Any, **kwargs: Any) -> Any:
-        global _written
-        outer, _written = _written, {}
-        try:
-            return write(self, *args, **kwargs)
-        finally:
-            _written = outer
-
-    _installed.update(tags=tags, pydyf=pydyf, write=write, to_bytes=to_bytes)
+    _installed.update(tags=tags, pydyf=pydyf, to_bytes=to_bytes)
     tags.pydyf = shim
-    pydyf.PDF.write = write_once
 
 
 @contextmanager
@@ -57,17 +45,19 @@ def stock() -> Iterator[None]:
     if not _installed:
         yield
         return
-    tags, pydyf = _installed["tags"], _installed["pydyf"]
-    shim, patched = tags.pydyf, pydyf.PDF.write
-    tags.pydyf, pydyf.PDF.write = pydyf, _installed["write"]
+    tags = _installed["tags"]
+    shim, tags.pydyf = tags.pydyf, _installed["pydyf"]
     try:
         yield
     finally:
-        tags.pydyf, pydyf.PDF.write = shim, patched
+        tags.pydyf = shim
 
 
 def _classes(pydyf: Any) -> tuple[type, type, Any]:
-    """pydyf's Dictionary and Array, written the same, faster."""
+    """pydyf's Dictionary and Array, written the same, faster (and, while a PDF is
+    written, a structure element's bytes made once: ``pdf_writing.once``)."""
+    from studygen.pdf_writing import once
+
     to_bytes = pydyf._to_bytes
 
     def value(item: Any) -> bytes:
@@ -83,16 +73,13 @@ def _classes(pydyf: Any) -> tuple[type, type, Any]:
     class Dictionary(pydyf.Dictionary):  # type: ignore[misc]
         @property
         def data(self) -> bytes:
-            written = _written
-            if written is not None:
-                found = written.get(id(self))
-                if found is not None:
-                    return found[1]
+            if self.number is None:  # inside another object: written with it, once
+                return self.serialised()
+            return once(self, self.serialised)
+
+        def serialised(self) -> bytes:
             data = b"".join([b"/" + value(k) + b" " + value(v) for k, v in self.items()])
-            data = b"<<" + data + b">>"
-            if written is not None and self.number is not None:
-                written[id(self)] = (self, data)
-            return data
+            return b"<<" + data + b">>"
 
         @property
         def compressible(self) -> bool:

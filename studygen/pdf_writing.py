@@ -12,10 +12,22 @@ changing a byte of the PDF (``tests/test_golden.py`` holds the bytes).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 # The bytes of each stream while a PDF is written (with the stream, so no id is reused).
 _written: dict[int, tuple[Any, bytes]] | None = None
+
+
+def once(obj: Any, make: Callable[[], bytes]) -> bytes:
+    """The bytes ``make()`` gives for ``obj``: made once while a PDF is written (pydyf's
+    ``PDF.write``, once :func:`install` has run), each time they are asked for otherwise."""
+    if _written is None:
+        return make()
+    found = _written.get(id(obj))
+    if found is None:
+        found = _written[id(obj)] = (obj, make())
+    return found[1]
 
 
 def install() -> None:
@@ -44,12 +56,7 @@ def install() -> None:
         return kept[1]
 
     def data(self: Any) -> bytes:
-        if _written is None:
-            return bytes(stream_bytes.fget(self))
-        found = _written.get(id(self))
-        if found is None:
-            found = _written[id(self)] = (self, stream_bytes.fget(self))
-        return bytes(found[1])
+        return bytes(once(self, lambda: stream_bytes.fget(self)))
 
     def write_once(self: Any, *args: Any, **kwargs: Any) -> Any:
         global _written
