@@ -217,7 +217,7 @@ def lay_out_sheets(job: Job, plan: Plan | None = None) -> Sheets:
     return Sheets(rendered, plan, fit.full_passes + whole, passes.partial, sizes, clipped)
 
 
-BATCH_PAGES = 40  # pages laid out, drawn and let go at a time: memory flat in the deck's size
+BATCH_PAGES = 30  # pages laid out, drawn and let go at a time: memory flat in the deck's size
 
 
 @dataclass
