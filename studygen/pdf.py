@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from studygen import collector, confine
+from studygen import collector, confine, stack
 from studygen.errors import BuildError, ContentError, Problem
 from studygen.images import raster_problem
 from studygen.limits import svg_problem
@@ -337,6 +337,7 @@ class _FontFaces:
         return self.font_config.add_font_face(*args, **kwargs)
 
 
+@stack.roomy
 def layout(
     html: str,
     base_url: Path,
@@ -366,6 +367,7 @@ def layout(
     return document, parsing + list(warnings), fetcher, refused
 
 
+@stack.roomy
 def write(
     document: Any, identifier: bytes, variant: str | None = None, formulas: bool = True
 ) -> bytes:

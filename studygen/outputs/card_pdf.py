@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from math import ceil, log
 from typing import Any, BinaryIO
 
-from studygen import collector, formula_pdf
+from studygen import collector, formula_pdf, stack
 from studygen.pdf import without_attachments
 
 # 0.75 = 72 PDF points per inch / 96 CSS pixels per inch
@@ -127,6 +127,7 @@ class StreamedPdf:
             root["Namespaces"] = pydyf.Array([namespace.reference])
             self.structure["NS"] = namespace.reference
 
+    @stack.roomy
     @collector.tuned()
     def add(self, document: Any) -> None:
         """Draw and tag every page of ``document``, then drop its boxes."""
@@ -236,6 +237,7 @@ class StreamedPdf:
         self.sealed = len(objects)
 
     @collector.tuned()
+    @stack.roomy
     def finish(self) -> bytes:
         """The PDF bytes: outlines, metadata, fonts, structure tree, variant."""
         import pydyf
