@@ -18,7 +18,7 @@ from capture import Captured, capturing, floor
 from figures import Figure, Settings, verdict
 from timing import REPO, Sample, describe, interleave, ratio_text, ratios, spread, timed
 
-from studygen import outputs, pdf
+from studygen import outputs, pdf, stack
 from studygen.config import BuildOptions
 from studygen.outputs.base import Job, Made
 from studygen.sources.loader import load_source
@@ -80,14 +80,42 @@ def versus(path: Path, name: str, options: BuildOptions, settings: Settings) -> 
     return result
 
 
+HANDOUT_ROUNDS = 9  # a build of half a second: more rounds for a goal 10 % away
+
+
 def handout(settings: Settings) -> list[Figure]:
-    """The bundled French example's handout against bare WeasyPrint."""
+    """The bundled French example's handout against bare WeasyPrint, called as any program
+    calls it and from a roomy frame as studygen calls it (``studygen.stack``: on Python
+    versions that map and unmap chunks of frames at the edge, what is left is the work)."""
     print(f"handout of {EXAMPLE.name}, default options")
-    result = versus(EXAMPLE, "handout", BuildOptions(), settings)
+    rounds = settings.rounds if settings.quick else max(settings.rounds, HANDOUT_ROUNDS)
+    run = make(EXAMPLE, "handout", BuildOptions())
+    with capturing() as captured:
+        run()
+    bare = floor(captured.final())
+    roomy = stack.roomy(bare)
+    bare(), roomy()  # warm-up
+    samples = interleave(
+        {
+            "studygen": lambda: timed(run),
+            "bare": lambda: timed(bare),
+            "roomy": lambda: timed(roomy),
+        },
+        rounds,
+    )
+    print(describe("studygen handout", samples["studygen"]))
+    print(describe("bare WeasyPrint, final HTML", samples["bare"]))
+    print(describe("bare WeasyPrint, roomy frame", samples["roomy"]))
+    print(f"  {captured.summary()}")
+    against_bare = ratios(samples["studygen"], samples["bare"])
+    against_roomy = ratios(samples["studygen"], samples["roomy"])
+    print(f"  studygen / bare: {ratio_text(against_bare)}")
+    print(f"  studygen / bare in a roomy frame: {ratio_text(against_roomy)}")
+    shown = f"{ratio_text(against_bare)}; {ratio_text(against_roomy)} against bare in a roomy frame"
     return [
         Figure(
             "handout, studygen vs bare WeasyPrint `write_pdf` on the same HTML and CSS",
-            ratio_text(result.ratios), "≤ 1.10×, tags kept", verdict(result.ratio <= 1.10),
+            shown, "≤ 1.10×, tags kept", verdict(statistics.median(against_bare) <= 1.10),
         )
     ]  # fmt: skip
 
