@@ -335,3 +335,42 @@ def test_obsidian_properties_in_capitals_and_highlighted_paragraphs_as_clozes(
     (tmp_path / "acides.md").write_text(note.replace("Date:", "dat:"), encoding="utf-8")
     code, output = _build("acides.md")
     assert code == 1 and 'unknown field "dat" — did you mean "date"?' in output
+
+
+def test_cards_separated_by_rules_build_like_a_deck_without_stray_rules(inputs: Path) -> None:
+    # A note of cards only, as vaults keep them: a tag line, `___` between the cards,
+    # schedule comments. The rules separated cards, so nothing is left for a handout.
+    code, output = _build("source/software-lifecycle.md", "-v")
+    assert code == 0, output
+    assert "no handout in this source" in output
+    cards = inputs / "build/software-lifecycle/flashcards.pdf"
+    assert _cards_in(cards) == 5  # the ?? card counts twice
+    text = _text(cards)
+    assert "software-engineering" in text and "feasibility study" in text
+    assert "doing nothing" in text and "___" not in text and "SR:" not in text
+    assert not (inputs / "build/software-lifecycle/handout.pdf").exists()
+
+
+def test_rules_beside_cards_go_and_other_rules_and_headings_stay(tmp_path: Path) -> None:
+    note = tmp_path / "pipeline.md"
+    note.write_text(
+        "# Pipelines\n\n#flashcards/cpu\n\n## Stages\n\nSome text about stages.\n\n"
+        "What is a stage?\n?\nA step of the cycle.\n\n---\n\n"
+        "Fetch::Read the instruction\n\n***\n\n"
+        "## Hazards\n\nA first paragraph.\n\n- - -\n\nA second one, kept apart.\n\n"
+        "Forwarding\n---\n\nStall::Wait a cycle\n"
+    )
+    doc = load_source(note).doc
+    assert [(c.front, c.back) for c in doc.flashcards] == [
+        ("What is a stage?", "A step of the cycle."),
+        ("Fetch", "Read the instruction"),
+        ("Stall", "Wait a cycle"),
+    ]
+    stages, hazards, forwarding = doc.sections
+    assert [block.text for block in stages.blocks] == ["Some text about stages."]  # type: ignore[union-attr]
+    # A rule between two paragraphs stays; "Forwarding" underlined with --- stays a heading.
+    (hazard_text,) = hazards.blocks
+    assert hazard_text.text.split("\n\n") == [  # type: ignore[union-attr]
+        "A first paragraph.", "- - -", "A second one, kept apart.",
+    ]  # fmt: skip
+    assert forwarding.title == "Forwarding"

@@ -8,7 +8,9 @@ wherever the plugin reads them: ``question::answer``, ``question:::answer`` (bot
 and a question and answer around a line holding ``?`` (``??``: both ways), each card a
 run of lines without a blank line. The cards' tags are the deck the tag names and the
 headings above them. The lines they used are blanked (never removed), so the rest of
-the note reads as a study file with its line numbers unchanged.
+the note reads as a study file with its line numbers unchanged; so are the rules
+(``---``, ``***``, ``___``) that separated a card from what is around it, which would
+otherwise print as lines across a page with nothing between them.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ _SCHEDULE = re.compile(r"[ \t]*<!--SR:[^\n]*?-->")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _CARD_TAG = re.compile(r"(?:^|(?<=\s))#flashcards(?:/(?P<deck>[^\s#]+))?(?=\s|$)", re.IGNORECASE)
 _FRONT_MATTER_TAG = re.compile(r"^#?flashcards(?:/(?P<deck>\S+))?$", re.IGNORECASE)
 
@@ -176,6 +179,7 @@ class _CardNote:
         self.deck = deck or ""
         self.headings: list[tuple[int, str]] = []
         self.title = self._title_heading()
+        self.used: set[int] = set()  # lines of the cards read
 
     def _all_headings(self) -> list[tuple[int, int]]:
         """(line, level) of every heading outside code."""
@@ -207,6 +211,7 @@ class _CardNote:
                 level = len(heading[1])
                 self.headings = [(lv, t) for lv, t in self.headings if lv < level]
                 self.headings.append((level, (heading[2] or "").strip()))
+        self._blank_card_rules()
         self._blank_empty_headings()
 
     def _tag_line(self, number: int) -> bool:
@@ -278,6 +283,37 @@ class _CardNote:
             self.prepared.cards.append(Card(back, front, list(tags)))
         for number in numbers:
             self.lines[number] = ""
+        self.used.update(numbers)
+
+    def _blank_card_rules(self) -> None:
+        """Rules next to a card (only blank lines between) separated it from the rest."""
+        rules = [
+            n
+            for n in range(self.start, len(self.lines))
+            if n not in self.code
+            and n not in self.used
+            and _RULE.match(self.lines[n])
+            and not self._underline(n)
+        ]
+        beside = [n for n in rules if self._card_beside(n, -1) or self._card_beside(n, 1)]
+        for number in beside:
+            self.lines[number] = ""
+
+    def _underline(self, number: int) -> bool:
+        """A ``---`` under a line of text makes that line a heading: it is no rule."""
+        above = self.lines[number - 1] if number > self.start else ""
+        return self.lines[number].strip().startswith("-") and bool(above.strip())
+
+    def _card_beside(self, number: int, step: int) -> bool:
+        """Whether the first line from ``number`` on (up or down) that is not blank held a card."""
+        number += step
+        while self.start <= number < len(self.lines):
+            if number in self.used:
+                return True
+            if self.lines[number].strip():
+                return False
+            number += step
+        return False
 
     def _blank_empty_headings(self) -> None:
         """Headings with nothing left below them but cards are no sections."""
