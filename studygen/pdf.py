@@ -504,10 +504,11 @@ def image_problems(source: Source, rendered: Rendered) -> list[Problem]:
         )
         for s, b, block in image_blocks(source.doc)
     }
+    refused = {url for url, _ in rendered.refusals}  # reported at their line already
     problems = []
     for warning in dict.fromkeys(rendered.warnings):
         match = _FAILED_IMAGE.match(warning)
-        if not match:
+        if not match or match.group(1) in refused:
             continue
         url, reason = match.group(1), (match.group(2) or "").strip()
         src, loc = where.get(url, (url, ("sections",)))

@@ -100,8 +100,6 @@ CASES: list[tuple[str, str, str | bytes, list[str]]] = [
     ("Markdown: misspelt front matter field", "s.md",
      "---\ntitle: T\nsubtitel: x\n---\n\n## S\n\nx\n",
      ['3:1: unknown field "subtitel" — did you mean "subtitle"?']),
-    ("Markdown: only an introduction", "s.md", "# T\n\nOnly intro.\n",
-     ["1:1: a study file needs at least one section"]),
     ("Markdown: missing image", "s.md", "# T\n\n## S\n\n![alt](figures/none.png)\n",
      ['5:1: image "figures/none.png" not found (looked for {root}/figures/none.png)']),
     ("deck: one field", "d.txt", "a\tb\nseul\n",

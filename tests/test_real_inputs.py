@@ -374,3 +374,55 @@ def test_rules_beside_cards_go_and_other_rules_and_headings_stay(tmp_path: Path)
         "A first paragraph.", "- - -", "A second one, kept apart.",
     ]  # fmt: skip
     assert forwarding.title == "Forwarding"
+
+
+def test_a_note_keeps_its_chapters_when_cards_empty_one_of_them(inputs: Path) -> None:
+    # Two `#` chapters make the file name the title; the second chapter held only cards.
+    # Taking them out must not make the first chapter the title (the note then had no
+    # section and was refused). The table's block id (^addition-table) is not printed.
+    code, output = _build("source/binary-operations.md")
+    assert code == 0, output
+    handout = _text(inputs / "build/binary-operations/handout.pdf")
+    assert handout.startswith("binary-operations")
+    assert "1 Addition" in handout and "carry" in handout
+    assert "^addition-table" not in handout and "Subtraction" not in handout
+    assert _cards_in(inputs / "build/binary-operations/flashcards.pdf") == 3
+
+
+def test_a_note_without_sections_prints_its_text_or_says_it_has_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "boolean.md").write_text(
+        "---\ntags: [flashcards]\n---\n\n# Boolean algebra\n\n"
+        "Write NOT A as A with a bar over it. ^not-a\n\n"
+        "What is A + 1?\n?\n1\n<!--SR:!2026-11-30,3,250-->\n\n---\n\n"
+        "A . 0::0\n",
+        encoding="utf-8",
+    )
+    (source / "index.md").write_text(
+        "#flashcards\n\n## [[Logic gates]]\n\n## [[Half adder]]\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(app, ["build", str(source), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "needs at least one section" not in result.output
+    handout = _text(tmp_path / "out/boolean/handout.pdf")
+    assert "Boolean algebra" in handout and "with a bar over it." in handout
+    assert "^not-a" not in handout and "What is A + 1" not in handout
+    assert _cards_in(tmp_path / "out/boolean/flashcards.pdf") == 2
+    # A note of links to other notes has nothing to print: every output says so.
+    for output in ("handout", "flashcards", "key points"):
+        assert f"index.md: no {output} in this source, skipped" in result.output
+    assert not (tmp_path / "out/index").exists()
+
+
+def test_a_remote_picture_is_one_error_at_its_line(tmp_path: Path) -> None:
+    note = tmp_path / "gates.md"
+    note.write_text(
+        "# Gates\n\n## AND\n\nBoth inputs high:\n![](https://i.imgur.com/lggQl3Y.png)\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["build", str(note), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "imgur" in line]
+    assert len(lines) == 1 and "gates.md:6:" in lines[0], result.output
+    assert "refused to fetch a network address" in lines[0]

@@ -68,8 +68,9 @@ class Handout:
     file_name = "handout.pdf"
 
     def wanted(self, source: Source) -> bool:
-        """A handout needs sections (a deck alone has none)."""
-        return bool(source.doc.sections)
+        """A handout needs sections, or the text of a note that has none (a deck alone has
+        neither)."""
+        return bool(source.doc.sections or source.doc.intro)
 
     def make(self, job: Job) -> Made:
         """Lay out the handout; broken images and refused files fail the source."""

@@ -146,6 +146,8 @@ def _load(path: Path, max_bytes: int, options: ReadOptions) -> Source:
     ignored += _problems(path, getattr(result, "warnings", []))
     if suffix in MARKDOWN_SUFFIXES and _cards_only(result.data):
         source = _card_note(path, result.data, result.positions)
+    elif suffix in MARKDOWN_SUFFIXES and _without_sections(result.data):
+        source = _sectionless_note(path, result.data, result.positions)
     else:
         source = validate(path, result.data, result.positions)
     if ignored:
@@ -178,6 +180,21 @@ def _card_note(path: Path, data: dict[str, Any], positions: Positions) -> Source
     source = validate(path, data, positions)
     doc = source.doc.model_copy(update={"sections": []})
     return replace(source, doc=doc, kind="deck")
+
+
+def _without_sections(data: Any) -> bool:
+    """A Markdown note with no section: text under its title only, or nothing to print
+    (an index of links to other notes, a note whose cards are all it had)."""
+    return isinstance(data, dict) and data.get("sections") == []
+
+
+def _sectionless_note(path: Path, data: dict[str, Any], positions: Positions) -> Source:
+    """A Markdown note without sections: its text is the handout's introduction, and a
+    note with nothing to print makes no output (each output says so) instead of failing."""
+    data = dict(data)
+    data["sections"] = [{"title": "-", "blocks": []}]  # validated, then left out
+    source = validate(path, data, positions)
+    return replace(source, doc=source.doc.model_copy(update={"sections": []}))
 
 
 def _drop_foreign_fields(path: Path, data: dict[str, Any], positions: Positions) -> list[Problem]:

@@ -9,8 +9,10 @@ The format, which also accepts notes written for Obsidian or GitHub:
 
 - optional YAML front matter between ``---`` lines for the document fields;
 - the title from the front matter, else the first heading if it is the only ``#``
-  heading, else the file name;
-- text before the first section is the introduction;
+  heading (in a card note, as the note was written before its cards were taken out), else
+  the file name;
+- text before the first section is the introduction; a note with no section is its
+  introduction alone (the loader builds it without sections);
 - the shallowest heading level left is the section level; deeper headings stay in text;
 - ``> [!kind] Title`` callouts become definition, example, note, warning or deep-dive
   blocks, and a paragraph holding only ``![alt](src "caption")`` becomes a figure;
@@ -111,7 +113,7 @@ def parse_markdown(text: str, fallback_title: str) -> YamlResult:
     # markdown-it counts lines after the same normalisation, so its maps match ours.
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     note = prepare_note(text, lambda title: _fold(title) in _SPECIAL_SECTIONS)
-    reader = _Reader(note.text)
+    reader = _Reader(note.text, note.title_line)
     data = reader.document(fallback_title, note.cards)
     return YamlResult(data, reader.positions, reader.problems, note.warnings + reader.warnings)
 
@@ -154,8 +156,9 @@ def _lone_image(node: SyntaxTreeNode) -> Token | None:
 class _Reader:
     """Walks the Markdown structure once, filling data, positions and problems."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, title_line: int | str | None = None) -> None:
         self.text = text
+        self.title_line = title_line  # decided before cards were taken out, if they were
         self.lines = text.split("\n")
         self.positions = Positions()
         self.problems: list[YamlProblem] = []
@@ -249,6 +252,8 @@ class _Reader:
         """
         level_one = [h for h in headings if _level(h) == 1]
         heading = headings[0] if len(level_one) == 1 and headings[0] is level_one[0] else None
+        if self.title_line is not None:  # a card note: the headings as written decide
+            heading = next((h for h in headings if _span(h)[0] == self.title_line), None)
         if heading is None:
             data.setdefault("title", fallback)
             return None

@@ -1,16 +1,16 @@
 """Notes written in Obsidian, and the cards of its spaced-repetition plugin.
 
 In every Markdown file: the plugin's schedule comments (``<!--SR:!2025-10-15,845,305-->``)
-are dropped, ``[[target|alias]]`` prints as its alias (``[[target]]`` as its target),
-and ``![[embeds]]`` are left out with one warning. A note tagged ``#flashcards`` or
-``#flashcards/deck`` (in its text or its front matter ``tags``) has its cards read
-wherever the plugin reads them: ``question::answer``, ``question:::answer`` (both ways),
-and a question and answer around a line holding ``?`` (``??``: both ways), each card a
-run of lines without a blank line. The cards' tags are the deck the tag names and the
-headings above them. The lines they used are blanked (never removed), so the rest of
-the note reads as a study file with its line numbers unchanged; so are the rules
-(``---``, ``***``, ``___``) that separated a card from what is around it, which would
-otherwise print as lines across a page with nothing between them.
+and block ids (``^15c42b`` ending a line) are dropped, ``[[target|alias]]`` prints as its
+alias (``[[target]]`` as its target), and ``![[embeds]]`` are left out with one warning. A
+note tagged ``#flashcards`` or ``#flashcards/deck`` (in its text or its front matter
+``tags``) has its cards read wherever the plugin reads them: ``question::answer``,
+``question:::answer`` (both ways), and a question and answer around a line holding ``?``
+(``??``: both ways), each card a run of lines without a blank line. The cards' tags are the
+deck the tag names and the headings above them. The lines they used are blanked (never
+removed), so the rest of the note reads as a study file with its line numbers unchanged; so
+are the rules (``---``, ``***``, ``___``) that separated a card from what is around it,
+which would otherwise print as lines across a page with nothing between them.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from studygen.sources.markdown_cards import (
 from studygen.sources.yaml_source import YamlProblem
 
 _SCHEDULE = re.compile(r"[ \t]*<!--SR:[^\n]*?-->")
+# A block's id, for links to it from other notes: `^id` ending a line, after a space or alone.
+_BLOCK_ID = re.compile(r"(?:^|[ \t])\^[A-Za-z0-9-]+[ \t]*$")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
@@ -47,6 +49,10 @@ class Prepared:
     lines: list[str]
     cards: list[Card] = field(default_factory=list)
     warnings: list[YamlProblem] = field(default_factory=list)
+    # The line of the note's title heading, decided on the note as written before cards
+    # and the headings left empty by them were blanked ("untitled": no heading is the
+    # title; None: not decided here).
+    title_line: int | str | None = None
 
     @property
     def text(self) -> str:
@@ -136,7 +142,7 @@ def prepare_note(text: str, untagging: Callable[[str], bool] = lambda title: Fal
     for number in range(start, len(lines)):
         if number in code:
             continue
-        line = _SCHEDULE.sub("", lines[number])
+        line = _BLOCK_ID.sub("", _SCHEDULE.sub("", lines[number]))
         line, links = _outside_code(line, _WIKILINK, _link_text)
         dropped = len(re.findall(r"!\[\[", lines[number])) if links else 0
         if dropped and not embeds:
@@ -156,7 +162,9 @@ def prepare_note(text: str, untagging: Callable[[str], bool] = lambda title: Fal
         _CARD_TAG.search(lines[n]) for n in range(start, len(lines)) if n not in code
     )
     if tagged:
-        _CardNote(prepared, code, start, deck, untagging).read()
+        note = _CardNote(prepared, code, start, deck, untagging)
+        note.read()
+        prepared.title_line = "untitled" if note.title is None else note.title
     return prepared
 
 
