@@ -426,3 +426,24 @@ def test_a_remote_picture_is_one_error_at_its_line(tmp_path: Path) -> None:
     lines = [line for line in result.output.splitlines() if "imgur" in line]
     assert len(lines) == 1 and "gates.md:6:" in lines[0], result.output
     assert "refused to fetch a network address" in lines[0]
+
+
+def test_list_item_cards_and_rules_print_as_faces_not_as_markup(inputs: Path) -> None:
+    # Cards written as list items (`- front =:: back`), a rule straight above a card's
+    # front, and an embed alone in a list item: the faces print without bullet or rule,
+    # and the handout without an empty bullet.
+    doc = load_source(inputs / "source/complexes.md").doc
+    assert [(card.front, card.back) for card in doc.flashcards] == [
+        ("$i^2$ =", "$-1$"),
+        ("Partie réelle de $z$ =", "$a$"),
+        ("Partie imaginaire de $z$ =", "$b$"),
+        ("$(a+bi)(a-bi)$ =", "$$a^{2}+b^{2}$$"),
+        ("Module de $z$ =", "$\\sqrt{a^{2}+b^{2}}$"),
+    ]
+    (polar,) = doc.sections
+    assert polar.blocks[0].text == "- Le conjugué en image :"  # type: ignore[union-attr]
+    code, output = _build("source/complexes.md")
+    assert code == 0, output
+    assert "1 Obsidian embed" in output
+    cards = _text(inputs / "build/complexes/flashcards.pdf")
+    assert "Partie réelle de" in cards and "•" not in cards

@@ -36,7 +36,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from studygen.i18n import LABELS
 from studygen.sources.callouts import callout_kind, misspelt_kind
-from studygen.sources.markdown_cards import Card, CardReader, Part, indent
+from studygen.sources.markdown_cards import Card, CardReader, Part, face_text, indent
 from studygen.sources.obsidian import prepare_note
 from studygen.sources.yaml_source import Loc, Positions, YamlProblem, YamlResult, parse_yaml
 
@@ -442,7 +442,10 @@ class _Reader:
             self.put(loc, card.front.line, card.front.col)
             self.put((*loc, "front"), card.front.line, card.front.col)
             self.put((*loc, "back"), card.back.line, card.back.col)
-            entry: dict[str, Any] = {"front": card.front.text, "back": card.back.text}
+            entry: dict[str, Any] = {
+                "front": face_text(card.front.text),
+                "back": face_text(card.back.text),
+            }
             if card.id:
                 entry["id"] = card.id.text
                 self.put((*loc, "id"), card.id.line, card.id.col)

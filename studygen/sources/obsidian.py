@@ -33,6 +33,7 @@ from studygen.sources.yaml_source import YamlProblem
 
 _SCHEDULE = re.compile(r"[ \t]*<!--SR:[^\n]*?-->")
 # A block's id, for links to it from other notes: `^id` ending a line, after a space or alone.
+_BARE_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])?[ \t]*$")
 _BLOCK_ID = re.compile(r"(?:^|[ \t])\^[A-Za-z0-9-]+[ \t]*$")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -148,6 +149,8 @@ def prepare_note(text: str, untagging: Callable[[str], bool] = lambda title: Fal
         if dropped and not embeds:
             first_embed = number + 1
         embeds += dropped
+        if dropped and _BARE_ITEM.match(line):  # a list item that held only the embed
+            line = ""
         lines[number] = line.rstrip() if line != lines[number] else line
     prepared = Prepared(lines)
     if embeds:
