@@ -322,7 +322,10 @@ def test_obsidian_properties_in_capitals_and_highlighted_paragraphs_as_clozes(
     monkeypatch.chdir(tmp_path)
     code, output = _build("acides.md", "--only", "handout", "--only", "flashcards")
     assert code == 0, output
-    assert "ignored: tags, Date, Created" in output  # another tool's properties, not typos
+    # Another tool's properties, not typos: a note; the tags that mark the cards are read.
+    assert (
+        "note: acides.md:4:1: front matter fields studygen does not use, ignored: Date, " in output
+    )
     handout = _text(tmp_path / "build" / "acides" / "handout.pdf")
     assert "céder un proton" in handout and "==" not in handout
     cards = tmp_path / "build" / "acides" / "flashcards.pdf"
@@ -447,3 +450,27 @@ def test_list_item_cards_and_rules_print_as_faces_not_as_markup(inputs: Path) ->
     assert "1 Obsidian embed" in output
     cards = _text(inputs / "build/complexes/flashcards.pdf")
     assert "Partie réelle de" in cards and "•" not in cards
+
+
+def test_obsidian_properties_are_a_note_that_never_fails_check(tmp_path: Path) -> None:
+    # A repository of vault notes runs `studygen check` in CI: Obsidian's own properties
+    # must not fail it, and the tag that marks the cards is read, not called ignored.
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "cells.md").write_text(
+        "---\ntags:\n  - biology\n  - flashcards\naliases: [Cell]\ncreated: 2024-03-01\n---\n\n"
+        "# Cells\n\n## Membrane\n\nIt lets some molecules through.\n\n"
+        "What does the membrane do?::It controls what enters and leaves the cell.\n",
+        encoding="utf-8",
+    )
+    (source / "cards.md").write_text(
+        "---\ntags: [flashcards/biology]\n---\n\nMitosis::One cell divides into two.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["check", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "note: " in result.output and "ignored: aliases, created" in result.output
+    assert "warning" not in result.output and "cards.md" not in result.output
+    strict = CliRunner().invoke(app, ["build", str(source), "--strict", "-o", str(tmp_path / "o")])
+    assert strict.exit_code == 0, strict.output
+    assert _cards_in(tmp_path / "o/cells/flashcards.pdf") == 1

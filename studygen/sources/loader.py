@@ -32,6 +32,7 @@ from studygen.sources.fonts import missing_glyphs
 from studygen.sources.html_text import Pictures, escape_markdown
 from studygen.sources.language import document_texts, with_language
 from studygen.sources.markdown import parse_markdown
+from studygen.sources.obsidian import card_tags
 from studygen.sources.options import ReadOptions
 from studygen.sources.yaml_source import Loc, Positions, YamlProblem, parse_yaml
 
@@ -131,8 +132,9 @@ def _load(path: Path, max_bytes: int, options: ReadOptions) -> Source:
     except RecursionError:
         raise SourceError.single(path, 1, 1, "nested too deeply to read") from None
     ignored: list[Problem] = []
+    foreign: list[Problem] = []  # another tool's properties: a note, never a failed check
     if suffix in MARKDOWN_SUFFIXES and isinstance(result.data, dict):
-        ignored = _drop_foreign_fields(path, result.data, result.positions)
+        foreign = _drop_foreign_fields(path, result.data, result.positions)
     if result.problems:
         found = _problems(path, result.problems)
         if suffix in MARKDOWN_SUFFIXES and isinstance(result.data, dict):
@@ -152,6 +154,8 @@ def _load(path: Path, max_bytes: int, options: ReadOptions) -> Source:
         source = validate(path, result.data, result.positions)
     if ignored:
         source = replace(source, warnings=(*source.warnings, *ignored))
+    if foreign:
+        source = replace(source, notes=(*source.notes, *foreign))
     if source.doc.flashcards_from:
         source = _import_decks(source, max_bytes, options)
     return source
@@ -198,7 +202,8 @@ def _sectionless_note(path: Path, data: dict[str, Any], positions: Positions) ->
 
 
 def _drop_foreign_fields(path: Path, data: dict[str, Any], positions: Positions) -> list[Problem]:
-    """Front matter fields of other tools (Obsidian's tags, aliases…): left out, with a warning.
+    """Front matter fields of other tools (Obsidian's tags, aliases…): left out, with a note
+    (a vault keeps them for Obsidian: they never fail ``check`` or ``--strict``).
 
     A name close to one of studygen's fields stays, so that a typo is still an error. A
     capitalised name (Obsidian's ``Date``, ``Title``…) is another tool's property: studygen's
@@ -211,11 +216,12 @@ def _drop_foreign_fields(path: Path, data: dict[str, Any], positions: Positions)
         if key not in known
         and (key[:1].isupper() or not difflib.get_close_matches(key, known, n=1, cutoff=0.75))
     ]
+    values = {key: data.pop(key) for key in foreign}
+    # Tags that mark a note's cards for the spaced-repetition plugin are read: not ignored.
+    foreign = [key for key in foreign if not (key == "tags" and card_tags(values[key]))]
     if not foreign:
         return []
     line, col = positions.of((foreign[0],))
-    for key in foreign:
-        del data[key]
     names = ", ".join(foreign)
     message = f"front matter fields studygen does not use, ignored: {names}"
     return [Problem(path, line, col, message)]

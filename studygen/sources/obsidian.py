@@ -131,6 +131,12 @@ def _front_matter_deck(lines: list[str], end: int) -> str | None:
     return None
 
 
+def card_tags(value: object) -> bool:
+    """Whether a front matter ``tags`` value holds the spaced-repetition plugin's tag."""
+    values = value if isinstance(value, list) else [value]
+    return any(isinstance(v, str) and _FRONT_MATTER_TAG.match(v.strip()) for v in values)
+
+
 def prepare_note(text: str, untagging: Callable[[str], bool] = lambda title: False) -> Prepared:
     """Drop schedule comments and embeds, print wikilinks, and read the cards of a card note.
 
