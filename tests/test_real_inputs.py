@@ -474,3 +474,29 @@ def test_obsidian_properties_are_a_note_that_never_fails_check(tmp_path: Path) -
     strict = CliRunner().invoke(app, ["build", str(source), "--strict", "-o", str(tmp_path / "o")])
     assert strict.exit_code == 0, strict.output
     assert _cards_in(tmp_path / "o/cells/flashcards.pdf") == 1
+
+
+def test_a_picture_without_alt_text_prints_and_check_asks_for_words(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    (source / "attachments").mkdir(parents=True)
+    shutil.copy(
+        Path(__file__).parent.parent / "source/figures/equilibre.svg",
+        source / "attachments/Immune balance.svg",
+    )
+    (source / "note.md").write_text(
+        "# Immunity\n\n## Balance\n\nActivation against tolerance.\n\n"
+        "![](<attachments/Immune balance.svg>)\n\n## Again\n\n"
+        '![](<attachments/Immune balance.svg> "Two forces in balance")\n',
+        encoding="utf-8",
+    )
+    doc = load_source(source / "note.md").doc
+    alts = [
+        block.alt for section in doc.sections for block in section.blocks if block.kind == "image"
+    ]  # type: ignore[union-attr]
+    assert alts == ["Immune balance", "Two forces in balance"]
+    built = CliRunner().invoke(app, ["build", str(source), "-o", str(tmp_path / "out")])
+    assert built.exit_code == 0, built.output
+    assert 'note.md:7:1: picture without alt text: "Immune balance" is read out' in built.output
+    assert (tmp_path / "out/note/handout.pdf").exists()
+    checked = CliRunner().invoke(app, ["check", str(source)])
+    assert checked.exit_code == 1 and "say what it shows" in checked.output

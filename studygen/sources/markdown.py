@@ -153,6 +153,24 @@ def _lone_image(node: SyntaxTreeNode) -> Token | None:
     return parts[0] if len(parts) == 1 and parts[0].type == "image" else None
 
 
+def _unnamed_alt(reader: _Reader, block: dict[str, Any], line: int, col: int) -> str:
+    """Alt text for a picture given none (``![](diagram.png)``, as notes pasted from the
+    web or an editor often are): its caption, else its file name; a warning says so, so
+    that ``check`` still asks for words that say what it shows."""
+    name = block["src"].rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    alt = " ".join(block.get("caption", "").split()) or " ".join(re.split(r"[-_\s]+", name))
+    alt = alt.strip() or "picture"
+    reader.warnings.append(
+        YamlProblem(
+            line,
+            col,
+            f'picture without alt text: "{alt}" is read out instead — say what it '
+            f"shows: ![what it shows]({block['src']})",
+        )
+    )
+    return alt
+
+
 class _Reader:
     """Walks the Markdown structure once, filling data, positions and problems."""
 
@@ -402,6 +420,8 @@ class _Reader:
         block = {"kind": "image", "src": src.strip(), "alt": " ".join(alt.split())}
         if caption and caption.strip():
             block["caption"] = caption.strip()
+        if not block["alt"] and block["src"]:
+            block["alt"] = _unnamed_alt(self, block, line + 1, col)
         return block
 
     def key_points(self, nodes: list[SyntaxTreeNode]) -> None:
