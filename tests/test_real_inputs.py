@@ -447,9 +447,14 @@ def test_list_item_cards_and_rules_print_as_faces_not_as_markup(inputs: Path) ->
     assert polar.blocks[0].text == "- Le conjugué en image :"  # type: ignore[union-attr]
     code, output = _build("source/complexes.md")
     assert code == 0, output
-    assert "1 Obsidian embed" in output
+    # A card whose answer is an embed cannot print: it goes, rather than its question
+    # printing in the handout.
+    assert "2 Obsidian embeds" in output
+    assert "complexes.md:22:1: 1 card whose answer is an embed left out" in output
     cards = _text(inputs / "build/complexes/flashcards.pdf")
     assert "Partie réelle de" in cards and "•" not in cards
+    handout = _text(inputs / "build/complexes/handout.pdf")
+    assert "conjugué en image" in handout and "Propriétés du conjugué" not in handout
 
 
 def test_obsidian_properties_are_a_note_that_never_fails_check(tmp_path: Path) -> None:

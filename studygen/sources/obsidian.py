@@ -146,6 +146,7 @@ def prepare_note(text: str, untagging: Callable[[str], bool] = lambda title: Fal
     code = _code_lines(lines)
     start = _front_matter_end(lines)
     embeds, first_embed = 0, 0
+    embedded: set[int] = set()  # lines that held an embed
     for number in range(start, len(lines)):
         if number in code:
             continue
@@ -155,6 +156,8 @@ def prepare_note(text: str, untagging: Callable[[str], bool] = lambda title: Fal
         if dropped and not embeds:
             first_embed = number + 1
         embeds += dropped
+        if dropped:
+            embedded.add(number)
         if dropped and _BARE_ITEM.match(line):  # a list item that held only the embed
             line = ""
         lines[number] = line.rstrip() if line != lines[number] else line
@@ -172,7 +175,15 @@ def prepare_note(text: str, untagging: Callable[[str], bool] = lambda title: Fal
     )
     if tagged:
         note = _CardNote(prepared, code, start, deck, untagging)
+        note.embedded = embedded
         note.read()
+        if note.pictured:
+            count = len(note.pictured)
+            message = (
+                f"{count} card{'s' if count > 1 else ''} whose answer is an embed left out "
+                "with it — write ![alt](picture.png) to print the picture"
+            )
+            prepared.warnings.append(YamlProblem(note.pictured[0], 1, message))
         prepared.title_line = "untitled" if note.title is None else note.title
     return prepared
 
@@ -197,6 +208,8 @@ class _CardNote:
         self.headings: list[tuple[int, str]] = []
         self.title = self._title_heading()
         self.used: set[int] = set()  # lines of the cards read
+        self.embedded: set[int] = set()  # lines whose embeds were left out
+        self.pictured: list[int] = []  # lines of cards left out: their answer was an embed
 
     def _all_headings(self) -> list[tuple[int, int]]:
         """(line, level) of every heading outside code."""
@@ -258,6 +271,8 @@ class _CardNote:
                 front, back = self._cut(above), self._cut(below)
                 if front.text and back.text:
                     self._add(front, back, sign == "??", chunk)
+                elif front.text and not below and number + 1 in self.embedded:
+                    self._picture_answer(chunk)
                 return
         for number in chunk:
             line = self.lines[number]
@@ -269,6 +284,8 @@ class _CardNote:
             back = Part(answer.strip(), number + 1, separator.end() + indent(answer))
             if front.text and back.text:
                 self._add(front, back, separator.group() == ":::", [number])
+            elif front.text and not back.text and number in self.embedded:
+                self._picture_answer([number])
 
     def _highlight_clozes(self, chunk: list[int]) -> None:
         """A paragraph with ``==highlights==`` is a cloze card in a tagged note, as the
@@ -298,6 +315,14 @@ class _CardNote:
         self.prepared.cards.append(Card(front, back, list(tags)))
         if both_ways:
             self.prepared.cards.append(Card(back, front, list(tags)))
+        for number in numbers:
+            self.lines[number] = ""
+        self.used.update(numbers)
+
+    def _picture_answer(self, numbers: list[int]) -> None:
+        """A card whose answer was only an embed, left out: it cannot be printed, and its
+        question alone would print in the handout."""
+        self.pictured.append(numbers[0] + 1)
         for number in numbers:
             self.lines[number] = ""
         self.used.update(numbers)
