@@ -188,7 +188,7 @@ def _card_note(path: Path, data: dict[str, Any], positions: Positions) -> Source
 
 def _without_sections(data: Any) -> bool:
     """A Markdown note with no section: text under its title only, or nothing to print
-    (an index of links to other notes, a note whose cards are all it had)."""
+    (an index of links to other notes, an empty note)."""
     return isinstance(data, dict) and data.get("sections") == []
 
 

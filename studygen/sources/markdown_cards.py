@@ -20,7 +20,9 @@ _A = re.compile(r"^[ \t]*[Aa][ \t\u00a0\u202f]*:(?!:)")
 _TAGS = re.compile(r"^[ \t]*[Tt][Aa][Gg][Ss][ \t\u00a0\u202f]*:(?!:)")
 _ID = re.compile(r"^[ \t]*(?:ID|Id|id)[ \t\u00a0\u202f]*:(?!:)[ \t]*(?=\S+[ \t]*$)")
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
-_RULE_LINE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+RULE_LINE = re.compile(  # a thematic break: ---, ***, ___
+    r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$"
+)
 _BULLET = re.compile(r"^[-*+][ \t]+(?=\S)")
 
 
@@ -29,9 +31,9 @@ def face_text(text: str) -> str:
     separated the card from its neighbours in the note, and without the bullet of a face
     of one line (cards written as the items of a list)."""
     lines = text.split("\n")
-    while lines and (not lines[0].strip() or _RULE_LINE.match(lines[0])):
+    while lines and (not lines[0].strip() or RULE_LINE.match(lines[0])):
         lines.pop(0)
-    while lines and (not lines[-1].strip() or _RULE_LINE.match(lines[-1])):
+    while lines and (not lines[-1].strip() or RULE_LINE.match(lines[-1])):
         lines.pop()
     if len(lines) == 1:
         lines[0] = _BULLET.sub("", lines[0])

@@ -24,6 +24,7 @@ from studygen import cloze
 from studygen.sources.markdown_cards import (
     CODE_SPAN,
     HASHTAGS_LINE,
+    RULE_LINE,
     Card,
     Part,
     card_separator,
@@ -32,13 +33,13 @@ from studygen.sources.markdown_cards import (
 from studygen.sources.yaml_source import YamlProblem
 
 _SCHEDULE = re.compile(r"[ \t]*<!--SR:[^\n]*?-->")
-# A block's id, for links to it from other notes: `^id` ending a line, after a space or alone.
+# A list item with nothing left in it (its embed was left out).
 _BARE_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])?[ \t]*$")
+# A block's id, for links to it from other notes: `^id` ending a line, after a space or alone.
 _BLOCK_ID = re.compile(r"(?:^|[ \t])\^[A-Za-z0-9-]+[ \t]*$")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
-_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _CARD_TAG = re.compile(r"(?:^|(?<=\s))#flashcards(?:/(?P<deck>[^\s#]+))?(?=\s|$)", re.IGNORECASE)
 _FRONT_MATTER_TAG = re.compile(r"^#?flashcards(?:/(?P<deck>\S+))?$", re.IGNORECASE)
 
@@ -334,7 +335,7 @@ class _CardNote:
             for n in range(self.start, len(self.lines))
             if n not in self.code
             and n not in self.used
-            and _RULE.match(self.lines[n])
+            and RULE_LINE.match(self.lines[n])
             and not self._underline(n)
         ]
         beside = [n for n in rules if self._card_beside(n, -1) or self._card_beside(n, 1)]
