@@ -33,9 +33,9 @@ def install() -> None:
 
     if not engine_known() or tags.pydyf is not pydyf:
         return
-    dictionary, array, to_bytes = _classes(pydyf)
+    dictionary, array = _classes(pydyf)
     shim = types.SimpleNamespace(Dictionary=dictionary, Array=array, String=pydyf.String)
-    _installed.update(tags=tags, pydyf=pydyf, to_bytes=to_bytes)
+    _installed.update(tags=tags, pydyf=pydyf)
     tags.pydyf = shim
 
 
@@ -53,7 +53,7 @@ def stock() -> Iterator[None]:
         tags.pydyf = shim
 
 
-def _classes(pydyf: Any) -> tuple[type, type, Any]:
+def _classes(pydyf: Any) -> tuple[type, type]:
     """pydyf's Dictionary and Array, written the same, faster (and, while a PDF is
     written, a structure element's bytes made once: ``pdf_writing.once``)."""
     from studygen.pdf_writing import once
@@ -90,4 +90,4 @@ def _classes(pydyf: Any) -> tuple[type, type, Any]:
         def data(self) -> bytes:
             return b"[" + b" ".join([value(child) for child in self]) + b"]"
 
-    return Dictionary, Array, to_bytes
+    return Dictionary, Array
