@@ -236,8 +236,8 @@ class StreamedPdf:
         self.stored.add(elements)
         self.sealed = len(objects)
 
-    @collector.tuned()
     @stack.roomy
+    @collector.tuned()
     def finish(self) -> bytes:
         """The PDF bytes: outlines, metadata, fonts, structure tree, variant."""
         import pydyf

@@ -175,8 +175,7 @@ def prepare_note(text: str, untagging: Callable[[str], bool] = lambda title: Fal
         _CARD_TAG.search(lines[n]) for n in range(start, len(lines)) if n not in code
     )
     if tagged:
-        note = _CardNote(prepared, code, start, deck, untagging)
-        note.embedded = embedded
+        note = _CardNote(prepared, code, start, deck, untagging, embedded)
         note.read()
         if note.pictured:
             count = len(note.pictured)
@@ -199,6 +198,7 @@ class _CardNote:
         start: int,
         deck: str | None,
         untagging: Callable[[str], bool],
+        embedded: set[int],
     ) -> None:
         self.prepared = prepared
         self.untagging = untagging
@@ -209,7 +209,7 @@ class _CardNote:
         self.headings: list[tuple[int, str]] = []
         self.title = self._title_heading()
         self.used: set[int] = set()  # lines of the cards read
-        self.embedded: set[int] = set()  # lines whose embeds were left out
+        self.embedded = embedded  # lines whose embeds were left out
         self.pictured: list[int] = []  # lines of cards left out: their answer was an embed
 
     def _all_headings(self) -> list[tuple[int, int]]:
