@@ -20,6 +20,7 @@ from studygen.cli import app
 from studygen.sources import fonts
 from studygen.sources.loader import load_source
 from studygen.sources.options import ReadOptions
+from tests.conftest import MakeProject
 from tests.pdfread import page_texts
 
 DATA = Path(__file__).parent / "data" / "inputs"
@@ -392,19 +393,17 @@ def test_a_note_keeps_its_chapters_when_cards_empty_one_of_them(inputs: Path) ->
     assert _cards_in(inputs / "build/binary-operations/flashcards.pdf") == 3
 
 
-def test_a_note_without_sections_prints_its_text_or_says_it_has_nothing(tmp_path: Path) -> None:
-    source = tmp_path / "source"
-    source.mkdir()
-    (source / "boolean.md").write_text(
-        "---\ntags: [flashcards]\n---\n\n# Boolean algebra\n\n"
+def test_a_note_without_sections_prints_its_text_or_says_it_has_nothing(
+    make_project: MakeProject,
+) -> None:
+    tmp_path = make_project({
+        "source/boolean.md": "---\ntags: [flashcards]\n---\n\n# Boolean algebra\n\n"
         "Write NOT A as A with a bar over it. ^not-a\n\n"
         "What is A + 1?\n?\n1\n<!--SR:!2026-11-30,3,250-->\n\n---\n\n"
         "A . 0::0\n",
-        encoding="utf-8",
-    )
-    (source / "index.md").write_text(
-        "#flashcards\n\n## [[Logic gates]]\n\n## [[Half adder]]\n", encoding="utf-8"
-    )
+        "source/index.md": "#flashcards\n\n## [[Logic gates]]\n\n## [[Half adder]]\n",
+    })  # fmt: skip
+    source = tmp_path / "source"
     result = CliRunner().invoke(app, ["build", str(source), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "needs at least one section" not in result.output
@@ -457,21 +456,20 @@ def test_list_item_cards_and_rules_print_as_faces_not_as_markup(inputs: Path) ->
     assert "conjugué en image" in handout and "Propriétés du conjugué" not in handout
 
 
-def test_obsidian_properties_are_a_note_that_never_fails_check(tmp_path: Path) -> None:
+def test_obsidian_properties_are_a_note_that_never_fails_check(
+    make_project: MakeProject,
+) -> None:
     # A repository of vault notes runs `studygen check` in CI: Obsidian's own properties
     # must not fail it, and the tag that marks the cards is read, not called ignored.
-    source = tmp_path / "source"
-    source.mkdir()
-    (source / "cells.md").write_text(
-        "---\ntags:\n  - biology\n  - flashcards\naliases: [Cell]\ncreated: 2024-03-01\n---\n\n"
+    tmp_path = make_project({
+        "source/cells.md": "---\ntags:\n  - biology\n  - flashcards\naliases: [Cell]\n"
+        "created: 2024-03-01\n---\n\n"
         "# Cells\n\n## Membrane\n\nIt lets some molecules through.\n\n"
         "What does the membrane do?::It controls what enters and leaves the cell.\n",
-        encoding="utf-8",
-    )
-    (source / "cards.md").write_text(
-        "---\ntags: [flashcards/biology]\n---\n\nMitosis::One cell divides into two.\n",
-        encoding="utf-8",
-    )
+        "source/cards.md": "---\ntags: [flashcards/biology]\n---\n\n"
+        "Mitosis::One cell divides into two.\n",
+    })  # fmt: skip
+    source = tmp_path / "source"
     result = CliRunner().invoke(app, ["check", str(source)])
     assert result.exit_code == 0, result.output
     assert "note: " in result.output and "ignored: aliases, created" in result.output
@@ -481,19 +479,17 @@ def test_obsidian_properties_are_a_note_that_never_fails_check(tmp_path: Path) -
     assert _cards_in(tmp_path / "o/cells/flashcards.pdf") == 1
 
 
-def test_a_picture_without_alt_text_prints_and_check_asks_for_words(tmp_path: Path) -> None:
-    source = tmp_path / "source"
-    (source / "attachments").mkdir(parents=True)
-    shutil.copy(
-        Path(__file__).parent.parent / "source/figures/equilibre.svg",
-        source / "attachments/Immune balance.svg",
-    )
-    (source / "note.md").write_text(
-        "# Immunity\n\n## Balance\n\nActivation against tolerance.\n\n"
+def test_a_picture_without_alt_text_prints_and_check_asks_for_words(
+    make_project: MakeProject,
+) -> None:
+    picture = Path(__file__).parent.parent / "source/figures/equilibre.svg"
+    tmp_path = make_project({
+        "source/attachments/Immune balance.svg": picture.read_bytes(),
+        "source/note.md": "# Immunity\n\n## Balance\n\nActivation against tolerance.\n\n"
         "![](<attachments/Immune balance.svg>)\n\n## Again\n\n"
         '![](<attachments/Immune balance.svg> "Two forces in balance")\n',
-        encoding="utf-8",
-    )
+    })  # fmt: skip
+    source = tmp_path / "source"
     doc = load_source(source / "note.md").doc
     alts = [
         block.alt for section in doc.sections for block in section.blocks if block.kind == "image"
